@@ -1,0 +1,202 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/stripe/stripe-go/v85"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/idgraph/idgraph/graph/model"
+)
+
+// This file is the one place where errors become what clients see: GraphQL
+// errors with extensions.code (ErrorPresenter) or, for mutations, userErrors
+// (userErrorsFrom). Resolvers return errors as they get them.
+
+// Code is the extensions.code of a GraphQL error.
+type Code string
+
+// The codes of GraphQL errors idgraph sends; the README explains each.
+const (
+	CodeNotFound            Code = "NOT_FOUND"
+	CodeBadUserInput        Code = "BAD_USER_INPUT"
+	CodeConflict            Code = "CONFLICT"
+	CodeRateLimited         Code = "RATE_LIMITED"
+	CodeUpstreamUnavailable Code = "UPSTREAM_UNAVAILABLE"
+	CodeUnauthenticated     Code = "UNAUTHENTICATED"
+	CodeInternal            Code = "INTERNAL"
+)
+
+// inputError is an error idgraph finds in the input itself, before any call
+// to Stripe. Field is the path into the input, when there is one.
+type inputError struct {
+	code    Code
+	field   []string
+	message string
+}
+
+func (e *inputError) Error() string { return e.message }
+
+func badInput(field []string, message string) error {
+	return &inputError{code: CodeBadUserInput, field: field, message: message}
+}
+
+func notFound(message string) error {
+	return &inputError{code: CodeNotFound, field: []string{"id"}, message: message}
+}
+
+// stripeFailure is how one Stripe error reads in GraphQL.
+type stripeFailure struct {
+	code     Code
+	userCode model.UserErrorCode // empty: not the caller's to fix
+	message  string
+}
+
+// classify maps a Stripe error (type, code, param, HTTP status) to a GraphQL
+// code and, where the caller can fix it, a userError code. Stripe's own
+// message is not passed on: it is upstream text, written for Stripe's users.
+func classify(e *stripe.Error) stripeFailure {
+	switch {
+	case e.Code == stripe.ErrorCodeResourceMissing || e.HTTPStatusCode == http.StatusNotFound:
+		return stripeFailure{CodeNotFound, model.UserErrorCodeNotFound, "No verification session has this ID."}
+	case e.Type == stripe.ErrorTypeIdempotency:
+		return stripeFailure{CodeConflict, model.UserErrorCodeIdempotencyKeyReused,
+			"This idempotency key was already used with different input."}
+	case e.HTTPStatusCode == http.StatusConflict:
+		return stripeFailure{CodeConflict, "", "The session is being changed by another request; retry."}
+	case e.HTTPStatusCode == http.StatusUnauthorized || e.HTTPStatusCode == http.StatusForbidden:
+		return stripeFailure{CodeUnauthenticated, "", "Stripe rejected idgraph's API key."}
+	case e.HTTPStatusCode == http.StatusTooManyRequests:
+		return stripeFailure{CodeRateLimited, "", "Too many requests to Stripe; retry later."}
+	case e.HTTPStatusCode >= 500:
+		return stripeFailure{CodeUpstreamUnavailable, "", "Stripe is unavailable; retry later."}
+	case e.Type == stripe.ErrorTypeInvalidRequest && e.Param != "":
+		return stripeFailure{CodeBadUserInput, model.UserErrorCodeInvalid, "Stripe rejected this value."}
+	case e.Type == stripe.ErrorTypeInvalidRequest && e.Code == "":
+		// Stripe's parameter errors name their param; an invalid request
+		// without param or code is one the session's status forbids.
+		return stripeFailure{CodeBadUserInput, model.UserErrorCodeInvalidState,
+			"The session's status does not allow this operation."}
+	case e.Type == stripe.ErrorTypeInvalidRequest:
+		return stripeFailure{CodeBadUserInput, model.UserErrorCodeInvalid, "Stripe rejected the request."}
+	default:
+		return stripeFailure{CodeInternal, "", "internal error"}
+	}
+}
+
+// ErrorPresenter turns any resolver error into the GraphQL error a client
+// sees: idgraph's own input errors and Stripe's errors get a code and a
+// message of idgraph's; anything else is logged once and becomes INTERNAL.
+func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		var (
+			in   *inputError
+			se   *stripe.Error
+			gerr *gqlerror.Error
+		)
+		switch {
+		case errors.As(err, &in):
+			setError(gqlErr, in.code, in.message)
+		case errors.As(err, &se):
+			f := classify(se)
+			setError(gqlErr, f.code, f.message)
+			if se.RequestID != "" {
+				gqlErr.Extensions["stripeRequestId"] = se.RequestID
+			}
+			if f.userCode == "" {
+				logger.LogAttrs(ctx, slog.LevelError, "stripe error",
+					slog.String("code", string(f.code)), slog.Int("status", se.HTTPStatusCode),
+					slog.String("stripe_type", string(se.Type)), slog.String("stripe_code", string(se.Code)),
+					slog.String("request_id", se.RequestID))
+			}
+		case isUnavailable(err):
+			logger.LogAttrs(ctx, slog.LevelError, "stripe unreachable", slog.String("error", err.Error()))
+			setError(gqlErr, CodeUpstreamUnavailable, "Stripe is unreachable; retry later.")
+		case errors.As(err, &gerr) && gerr.Err == nil:
+			// gqlgen's own errors (argument coercion, complexity): their
+			// text is written for clients.
+			if _, ok := gqlErr.Extensions["code"]; !ok {
+				setError(gqlErr, CodeBadUserInput, gqlErr.Message)
+			}
+		default:
+			logger.LogAttrs(ctx, slog.LevelError, "internal error",
+				slog.String("error", err.Error()), slog.Any("path", gqlErr.Path))
+			setError(gqlErr, CodeInternal, "internal error")
+		}
+		return gqlErr
+	}
+}
+
+func setError(e *gqlerror.Error, code Code, message string) {
+	e.Message = message
+	e.Err = nil
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = string(code)
+}
+
+// isUnavailable tells network failures and timeouts on the way to Stripe.
+func isUnavailable(err error) bool {
+	var (
+		ue *url.Error
+		ne net.Error
+	)
+	return errors.As(err, &ue) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// Recover turns a panic in a resolver into an INTERNAL error, logged once
+// with its stack.
+func Recover(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.LogAttrs(ctx, slog.LevelError, "panic in resolver",
+			slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+		return errors.New("panic") // presented as INTERNAL
+	}
+}
+
+// userErrorsFrom turns an error that the caller of a mutation can fix into
+// userErrors; ok is false for any other error, which the resolver returns
+// as a GraphQL error. field maps Stripe's param (e.g. "metadata[plan]") to
+// the path into the mutation's input.
+func userErrorsFrom(err error, field func(param string) []string) (ue []model.UserError, ok bool) {
+	var (
+		in *inputError
+		se *stripe.Error
+	)
+	switch {
+	case errors.As(err, &in):
+		code := model.UserErrorCodeInvalid
+		if in.code == CodeNotFound {
+			code = model.UserErrorCodeNotFound
+		}
+		return []model.UserError{{Field: in.field, Message: in.message, Code: code}}, true
+	case errors.As(err, &se):
+		f := classify(se)
+		if f.userCode == "" {
+			return nil, false
+		}
+		u := model.UserError{Message: f.message, Code: f.userCode}
+		switch f.userCode {
+		case model.UserErrorCodeNotFound:
+			u.Field = []string{"id"}
+		case model.UserErrorCodeIdempotencyKeyReused:
+			u.Field = []string{"idempotencyKey"}
+		case model.UserErrorCodeInvalid:
+			if se.Param != "" {
+				u.Field = field(se.Param)
+				u.Message = "Stripe rejected the value of " + pathString(u.Field) + "."
+			}
+		}
+		return []model.UserError{u}, true
+	}
+	return nil, false
+}

@@ -1,0 +1,62 @@
+package graph
+
+import (
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/idgraph/idgraph/graph/model"
+	"github.com/idgraph/idgraph/internal/identity"
+)
+
+const (
+	// stripeCallCost is the complexity of a field that makes a Stripe call,
+	// so that the complexity limit also bounds Stripe calls per request
+	// (aliases can repeat a field).
+	stripeCallCost = 100
+	// MaxComplexity is the complexity limit of one operation: a full page of
+	// 100 sessions with every field fits; a few hundred Stripe calls do not.
+	MaxComplexity = 20000
+)
+
+// NewHandler returns idgraph's GraphQL HTTP handler over client: POST for
+// every operation, GET for queries only, a parsed-query cache, automatic
+// persisted queries, the complexity limit, and errors presented in one
+// place.
+func NewHandler(client identity.Client, logger *slog.Logger) *handler.Server {
+	srv := handler.New(NewExecutableSchema(Config{
+		Resolvers:  &Resolver{Identity: client},
+		Complexity: complexity(),
+	}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.SetErrorPresenter(ErrorPresenter(logger))
+	srv.SetRecoverFunc(Recover(logger))
+	return srv
+}
+
+// complexity prices the fields that call Stripe, and lists by their length.
+func complexity() ComplexityRoot {
+	var c ComplexityRoot
+	call := func(child int) int { return stripeCallCost + child }
+	c.Query.Node = func(child int, _ string) int { return call(child) }
+	c.Query.VerificationSession = func(child int, _ string) int { return call(child) }
+	c.Query.Nodes = func(child int, ids []string) int { return len(ids) * call(child) }
+	c.Query.VerificationSessions = func(child int, first *int, _ *string, last *int, _ *string, _ *model.VerificationSessionFilter) int {
+		return stripeCallCost + pageComplexity(first, last)*child
+	}
+	c.Mutation.CreateVerificationSession = func(child int, _ model.CreateVerificationSessionInput) int { return call(child) }
+	c.Mutation.UpdateVerificationSession = func(child int, _ model.UpdateVerificationSessionInput) int { return call(child) }
+	c.Mutation.CancelVerificationSession = func(child int, _ model.CancelVerificationSessionInput) int { return call(child) }
+	c.Mutation.RedactVerificationSession = func(child int, _ model.RedactVerificationSessionInput) int { return call(child) }
+	return c
+}

@@ -1,0 +1,226 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
+)
+
+// DefaultProcessingDelay is the time a submission spends in processing when
+// Options.ProcessingDelay is zero: long enough for a developer to see the
+// processing status in the UI, short enough not to wait.
+const DefaultProcessingDelay = 2 * time.Second
+
+// Options configure an Emulator.
+type Options struct {
+	// Path is the SQLite file; "" means a private in-memory database (tests).
+	Path string
+	// PublicURL is the base of session urls, e.g. "http://127.0.0.1:8080":
+	// a session's url is PublicURL + "/verify/" + token.
+	PublicURL string
+	// ProcessingDelay is the time a submission spends in processing, and a
+	// redaction in redaction.status "processing". Zero means
+	// DefaultProcessingDelay; negative is an error.
+	ProcessingDelay time.Duration
+	// Clock is the source of time and of delayed transitions; nil means the
+	// real clock.
+	Clock Clock
+	// Logger receives the emulator's log; nil discards it. Secrets (client
+	// secrets, url tokens, API keys) are never logged.
+	Logger *slog.Logger
+}
+
+// Emulator is a stateful, Stripe-compatible emulator of Stripe Identity's
+// VerificationSession and VerificationReport API. Its methods are safe for
+// concurrent use.
+type Emulator struct {
+	db        *sql.DB
+	publicURL string
+	delay     time.Duration
+	clock     Clock
+	log       *slog.Logger
+	handler   http.Handler
+
+	// wmu serialises write transactions: SQLite has one writer anyway, and
+	// waiting here is cheaper and fairer than SQLITE_BUSY retries.
+	wmu sync.Mutex
+
+	mu       sync.Mutex // guards the fields below
+	timers   map[string]Timer
+	inflight map[string]bool // idempotency keys of requests being served
+	closed   bool
+	jobs     sync.WaitGroup // delayed transitions running now
+}
+
+var _ hostedpage.Backend = (*Emulator)(nil)
+
+// New opens (creating and migrating as needed) the database and schedules
+// again the transitions that were pending when the emulator last stopped.
+func New(ctx context.Context, o Options) (*Emulator, error) {
+	if o.ProcessingDelay < 0 {
+		return nil, fmt.Errorf("emulator: negative ProcessingDelay %v", o.ProcessingDelay)
+	}
+	e := &Emulator{
+		publicURL: strings.TrimSuffix(o.PublicURL, "/"),
+		delay:     o.ProcessingDelay,
+		clock:     o.Clock,
+		log:       o.Logger,
+		timers:    map[string]Timer{},
+		inflight:  map[string]bool{},
+	}
+	if e.delay == 0 {
+		e.delay = DefaultProcessingDelay
+	}
+	if e.clock == nil {
+		e.clock = realClock{}
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	db, err := openDB(ctx, o.Path)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	e.db = db
+	if err := migrate(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	due, err := dueSessions(ctx, db)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("emulator: pending transitions: %w", err)
+	}
+	for id, at := range due {
+		e.schedule(id, at)
+	}
+	e.handler = e.routes()
+	return e, nil
+}
+
+// Close stops the pending timers (they run again at the next New on the same
+// file), waits for running transitions and closes the database.
+func (e *Emulator) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	for _, t := range e.timers {
+		t.Stop()
+	}
+	e.timers = nil
+	e.mu.Unlock()
+	e.jobs.Wait()
+	return e.db.Close()
+}
+
+// Handler serves Stripe's /v1/identity/... API (and GET /v1/events) and the
+// hosted verification page at /verify/.
+func (e *Emulator) Handler() http.Handler { return e.handler }
+
+// txn is a write transaction with what its operations need to know.
+type txn struct {
+	*sql.Tx
+	ctx     context.Context
+	now     time.Time
+	reqID   string   // the API request that caused it, "" from the hosted page or a timer
+	idemKey string   // its Idempotency-Key, if any
+	after   []func() // run after a successful commit
+}
+
+// write runs fn in a write transaction and commits it. Work that must only
+// happen once the data is durable (scheduling timers) goes in t.after.
+func (e *Emulator) write(ctx context.Context, fn func(t *txn) error) error {
+	e.wmu.Lock()
+	defer e.wmu.Unlock()
+	return e.writeLocked(ctx, fn)
+}
+
+func (e *Emulator) writeLocked(ctx context.Context, fn func(t *txn) error) error {
+	tx, err := e.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	t := &txn{Tx: tx, ctx: ctx, now: e.clock.Now(), reqID: requestID(ctx)}
+	if ic := idempotencyFrom(ctx); ic != nil {
+		t.idemKey = ic.key
+	}
+	if err := fn(t); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range t.after {
+		f()
+	}
+	return nil
+}
+
+// schedule arranges for the pending transition of session id, due at dueAt
+// (unix ns), to run; it replaces any earlier timer of that session.
+func (e *Emulator) schedule(id string, dueAt int64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return
+	}
+	if t, ok := e.timers[id]; ok {
+		t.Stop()
+	}
+	var timer Timer
+	timer = e.clock.AfterFunc(time.Unix(0, dueAt).Sub(e.clock.Now()), func() {
+		e.mu.Lock()
+		if e.closed {
+			e.mu.Unlock()
+			return
+		}
+		if e.timers[id] == timer {
+			delete(e.timers, id)
+		}
+		e.jobs.Add(1)
+		e.mu.Unlock()
+		defer e.jobs.Done()
+		if err := e.runDue(context.Background(), id); err != nil {
+			e.log.Error("emulator: delayed transition failed", "session", id, "err", err)
+		}
+	})
+	e.timers[id] = timer
+}
+
+// SessionByToken resolves the token of a session's url for the hosted page.
+func (e *Emulator) SessionByToken(ctx context.Context, token string) (hostedpage.Session, error) {
+	id, err := tokenSession(ctx, e.db, token, e.tokenNotBefore())
+	if errors.Is(err, errNotFound) {
+		return hostedpage.Session{}, hostedpage.ErrNotFound
+	}
+	if err != nil {
+		return hostedpage.Session{}, err
+	}
+	s, err := getSession(ctx, e.db, id)
+	if err != nil {
+		return hostedpage.Session{}, err
+	}
+	return pageSession(s), nil
+}
+
+// tokenLifetime is how long a session url stays valid, as on Stripe.
+const tokenLifetime = 48 * time.Hour
+
+func (e *Emulator) tokenNotBefore() int64 { return e.clock.Now().Add(-tokenLifetime).Unix() }
+
+func pageSession(s *session) hostedpage.Session {
+	return hostedpage.Session{ID: s.ID, Type: s.Type, Status: s.Status, ReturnURL: s.ReturnURL}
+}

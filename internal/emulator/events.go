@@ -1,0 +1,99 @@
+package emulator
+
+import (
+	"encoding/json"
+)
+
+// apiVersion is the Stripe API version whose shapes the emulator answers with.
+const apiVersion = "2026-08-26"
+
+// event is a stored Stripe event: the session as it was at the transition.
+type event struct {
+	ID      string
+	Created int64
+	Type    string
+	ReqID   string
+	IdemKey string
+	Session session
+}
+
+// recordEvent stores an event for a transition of s. The snapshot leaves out
+// the client secret and url token: events are read by other parties
+// (webhook consumers) than the user the link is for.
+func recordEvent(t *txn, typ string, s *session) error {
+	snap := *s
+	snap.ClientSecret, snap.URLToken = "", ""
+	doc, err := json.Marshal(&snap)
+	if err != nil {
+		return err
+	}
+	_, err = t.ExecContext(t.ctx, `INSERT INTO events (id, created, type, session_id, request_id, idempotency_key, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, newID(prefixEvent), t.now.Unix(), typ, s.ID, nullStr(t.reqID), nullStr(t.idemKey), doc)
+	return err
+}
+
+// scrubEvents redacts the sessions held by the events of a session, because
+// Stripe's redaction covers events too.
+func scrubEvents(t *txn, sessionID string) error {
+	rows, err := t.QueryContext(t.ctx, `SELECT seq, doc FROM events WHERE session_id = ?`, sessionID)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		seq int64
+		doc []byte
+	}
+	var all []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.seq, &r.doc); err != nil {
+			rows.Close()
+			return err
+		}
+		all = append(all, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range all {
+		var s session
+		if err := json.Unmarshal(r.doc, &s); err != nil {
+			return err
+		}
+		scrubSession(&s)
+		doc, err := json.Marshal(&s)
+		if err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(t.ctx, `UPDATE events SET doc = ? WHERE seq = ?`, doc, r.seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// render returns the event in Stripe's shape.
+func (ev *event) render(publicURL string) map[string]any {
+	req := map[string]any{"id": nilIfEmpty(ev.ReqID), "idempotency_key": nilIfEmpty(ev.IdemKey)}
+	return map[string]any{
+		"id":               ev.ID,
+		"object":           "event",
+		"api_version":      apiVersion,
+		"created":          ev.Created,
+		"data":             map[string]any{"object": ev.Session.render(publicURL, nil, nil)},
+		"livemode":         false,
+		"pending_webhooks": 0,
+		"request":          req,
+		"type":             ev.Type,
+	}
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nilIfEmpty(s string) any { return nullStr(s) }

@@ -1,0 +1,127 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
+	"github.com/stripe/stripe-go/v85"
+)
+
+// epoch is the fake clock's start: 2026-09-01T00:00:00Z.
+var epoch = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+
+const testDelay = 2 * time.Second
+
+// harness is an emulator on a manual clock, served over httptest, with a
+// stripe-go client pointed at it.
+type harness struct {
+	e     *Emulator
+	clock *ManualClock
+	srv   *httptest.Server
+	sc    *stripe.Client
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	clock := NewManualClock(epoch)
+	e, err := New(context.Background(), Options{PublicURL: "http://emu.test", ProcessingDelay: testDelay, Clock: clock})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(e.Handler())
+	t.Cleanup(func() {
+		srv.Close()
+		if err := e.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return &harness{e: e, clock: clock, srv: srv, sc: newStripeClient(srv.URL, nil)}
+}
+
+// newStripeClient builds stripe-go's client for baseURL, without retries
+// (so that error answers reach the test unchanged) and without logging.
+func newStripeClient(baseURL string, hc *http.Client) *stripe.Client {
+	cfg := &stripe.BackendConfig{
+		URL:               stripe.String(baseURL),
+		MaxNetworkRetries: stripe.Int64(0),
+		LeveledLogger:     &stripe.LeveledLogger{Level: stripe.LevelNull},
+		HTTPClient:        hc,
+	}
+	return stripe.NewClient("sk_test_emulator", stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))
+}
+
+// create makes a document session with defaults.
+func (h *harness) create(t *testing.T, p *stripe.IdentityVerificationSessionCreateParams) *stripe.IdentityVerificationSession {
+	t.Helper()
+	if p == nil {
+		p = &stripe.IdentityVerificationSessionCreateParams{Type: stripe.String("document")}
+	}
+	vs, err := h.sc.V1IdentityVerificationSessions.Create(context.Background(), p)
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	return vs
+}
+
+func (h *harness) retrieve(t *testing.T, id string, expand ...string) *stripe.IdentityVerificationSession {
+	t.Helper()
+	p := &stripe.IdentityVerificationSessionRetrieveParams{}
+	for _, x := range expand {
+		p.AddExpand(x)
+	}
+	vs, err := h.sc.V1IdentityVerificationSessions.Retrieve(context.Background(), id, p)
+	if err != nil {
+		t.Fatalf("retrieve %s: %v", id, err)
+	}
+	return vs
+}
+
+// submit plays the end user on the session's url: errorCode "" passes,
+// "abandoned" abandons. It does not advance the clock.
+func (h *harness) submit(t *testing.T, vs *stripe.IdentityVerificationSession, errorCode string) hostedpage.Session {
+	t.Helper()
+	o := hostedpage.Outcome{ErrorCode: errorCode}
+	if errorCode == "abandoned" {
+		o = hostedpage.Outcome{Abandon: true}
+	}
+	got, err := h.e.Submit(context.Background(), tokenOf(t, vs.URL), o)
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	return got
+}
+
+// tokenOf returns the token of a session url.
+func tokenOf(t *testing.T, url string) string {
+	t.Helper()
+	const marker = "/verify/"
+	for i := 0; i+len(marker) <= len(url); i++ {
+		if url[i:i+len(marker)] == marker {
+			return url[i+len(marker):]
+		}
+	}
+	t.Fatalf("url %q has no token", url)
+	return ""
+}
+
+// stripeErr asserts that err is a *stripe.Error with the given fields.
+func stripeErr(t *testing.T, err error, status int, typ stripe.ErrorType, code stripe.ErrorCode, param string) *stripe.Error {
+	t.Helper()
+	var se *stripe.Error
+	if !errors.As(err, &se) {
+		t.Fatalf("error %v (%T) is not a *stripe.Error", err, err)
+	}
+	if se.HTTPStatusCode != status || se.Type != typ || se.Code != code || se.Param != param {
+		t.Fatalf("error = {status %d, type %q, code %q, param %q, %q}, want {%d, %q, %q, %q}",
+			se.HTTPStatusCode, se.Type, se.Code, se.Param, se.Msg, status, typ, code, param)
+	}
+	if len(se.RequestID) < len("req_")+10 || se.RequestID[:4] != "req_" {
+		t.Fatalf("error request ID = %q, want req_…", se.RequestID)
+	}
+	return se
+}

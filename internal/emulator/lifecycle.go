@@ -1,0 +1,313 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
+)
+
+// Session statuses.
+const (
+	statusRequiresInput = "requires_input"
+	statusProcessing    = "processing"
+	statusVerified      = "verified"
+	statusCanceled      = "canceled"
+)
+
+// Redaction statuses.
+const (
+	redactionProcessing = "processing"
+	redactionRedacted   = "redacted"
+)
+
+// redacted replaces personal data, as Stripe does.
+const redacted = "[redacted]"
+
+// mintURL gives s a new client secret and url token. Earlier tokens stay
+// valid until used or expired: a retrieve must not break a link that a user
+// has already opened.
+func mintURL(t *txn, s *session) error {
+	s.ClientSecret = newClientSecret(s.ID)
+	s.URLToken = newURLToken()
+	return insertToken(t.ctx, t, s.URLToken, s.ID, t.now.Unix())
+}
+
+// createSession stores s, new in requires_input.
+func createSession(t *txn, s *session) error {
+	s.ID = newID(prefixSession)
+	s.Created = t.now.Unix()
+	s.Status = statusRequiresInput
+	if err := mintURL(t, s); err != nil {
+		return err
+	}
+	if err := insertSession(t.ctx, t, s); err != nil {
+		return err
+	}
+	return recordEvent(t, "identity.verification_session.created", s)
+}
+
+// loadSession reads a session for an API operation: unknown IDs are 404.
+func loadSession(t *txn, id string) (*session, error) {
+	s, err := getSession(t.ctx, t, id)
+	if errors.Is(err, errNotFound) {
+		return nil, errNoSuch("verification_session", id)
+	}
+	return s, err
+}
+
+// retrieveSession renews the client secret and url of a session that awaits
+// input: Stripe hands out fresh ones on every retrieve, so an app can resend
+// a user to an unexpired link.
+func retrieveSession(t *txn, id string) (*session, error) {
+	s, err := loadSession(t, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.Status == statusRequiresInput && s.Redaction == "" {
+		if err := mintURL(t, s); err != nil {
+			return nil, err
+		}
+		if err := updateSession(t.ctx, t, s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// updateCheck refuses updates that Stripe refuses: of redacted sessions and
+// of sessions that no longer await input.
+func updateCheck(s *session) error {
+	if s.Redaction != "" {
+		return errState("This VerificationSession has been redacted and can no longer be updated.")
+	}
+	if s.Status != statusRequiresInput {
+		return errState("You can only update a VerificationSession when its status is requires_input. This VerificationSession has a status of %s.", s.Status)
+	}
+	return nil
+}
+
+func cancelSession(t *txn, id string) (*session, error) {
+	s, err := loadSession(t, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.Status != statusRequiresInput {
+		return nil, errState("You can only cancel a VerificationSession when its status is requires_input. This VerificationSession has a status of %s.", s.Status)
+	}
+	s.Status = statusCanceled
+	if err := updateSession(t.ctx, t, s); err != nil {
+		return nil, err
+	}
+	return s, recordEvent(t, "identity.verification_session.canceled", s)
+}
+
+// redact scrubs a session, its reports and its events at once and
+// sets redaction.status to processing; after the processing delay it
+// becomes redacted and the .redacted event is sent (see runDue). Redacting a
+// session in requires_input cancels it. Redacting again is a no-op.
+func (e *Emulator) redact(t *txn, id string) (*session, error) {
+	s, err := loadSession(t, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.Redaction != "" {
+		return s, nil
+	}
+	if s.Status != statusRequiresInput && s.Status != statusVerified {
+		return nil, errState("You can only redact a VerificationSession when its status is requires_input or verified. This VerificationSession has a status of %s.", s.Status)
+	}
+	if s.Status == statusRequiresInput {
+		s.Status = statusCanceled
+		if err := recordEvent(t, "identity.verification_session.canceled", s); err != nil {
+			return nil, err
+		}
+	}
+	scrubSession(s)
+	s.Redaction = redactionProcessing
+	s.DueAt = t.now.Add(e.delay).UnixNano()
+	if err := updateSession(t.ctx, t, s); err != nil {
+		return nil, err
+	}
+	reports, err := reportsOf(t.ctx, t, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reports {
+		scrubReport(r)
+		if err := updateReport(t.ctx, t, r); err != nil {
+			return nil, err
+		}
+	}
+	if err := scrubEvents(t, s.ID); err != nil {
+		return nil, err
+	}
+	due := s.DueAt
+	t.after = append(t.after, func() { e.schedule(id, due) })
+	return s, nil
+}
+
+// Submit records the tester's choice on the hosted page (see
+// hostedpage.Backend). A submission spends every url token of the session.
+func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcome) (hostedpage.Session, error) {
+	if !o.Abandon && o.ErrorCode != "" && !slices.Contains(hostedpage.LastErrorCodes, o.ErrorCode) {
+		return hostedpage.Session{}, fmt.Errorf("%w: %q", hostedpage.ErrInvalidOutcome, o.ErrorCode)
+	}
+	var out hostedpage.Session
+	err := e.write(ctx, func(t *txn) error {
+		id, err := tokenSession(ctx, t, token, e.tokenNotBefore())
+		if errors.Is(err, errNotFound) {
+			return hostedpage.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		s, err := getSession(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		if s.Status != statusRequiresInput || s.Redaction != "" {
+			return hostedpage.ErrNotSubmittable
+		}
+		if err := useTokens(ctx, t, s.ID); err != nil {
+			return err
+		}
+		if o.Abandon {
+			// The user left: no processing, a new link for another try.
+			s.LastError = &lastError{Code: "abandoned", Reason: errorReasons["abandoned"]}
+			if err := mintURL(t, s); err != nil {
+				return err
+			}
+			if err := updateSession(ctx, t, s); err != nil {
+				return err
+			}
+			out = pageSession(s)
+			return recordEvent(t, "identity.verification_session.requires_input", s)
+		}
+		s.Status = statusProcessing
+		s.LastError = nil
+		s.PendingError = o.ErrorCode
+		s.DueAt = t.now.Add(e.delay).UnixNano()
+		if err := updateSession(ctx, t, s); err != nil {
+			return err
+		}
+		due := s.DueAt
+		t.after = append(t.after, func() { e.schedule(s.ID, due) })
+		out = pageSession(s)
+		return recordEvent(t, "identity.verification_session.processing", s)
+	})
+	return out, err
+}
+
+// runDue applies the pending transition of a session: the outcome of
+// processing, or the end of a redaction. Anything else is stale and ignored
+// (the session may have moved on before the timer fired).
+func (e *Emulator) runDue(ctx context.Context, id string) error {
+	return e.write(ctx, func(t *txn) error {
+		s, err := getSession(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case s.Status == statusProcessing:
+			return finishProcessing(t, s)
+		case s.Redaction == redactionProcessing:
+			s.Redaction = redactionRedacted
+			s.DueAt = 0
+			if err := updateSession(ctx, t, s); err != nil {
+				return err
+			}
+			return recordEvent(t, "identity.verification_session.redacted", s)
+		}
+		return nil
+	})
+}
+
+// finishProcessing writes the report of a submission and moves the session
+// to verified, or back to requires_input with last_error.
+func finishProcessing(t *txn, s *session) error {
+	code := s.PendingError
+	r := newReport(s, newID(prefixReport), t.now.Unix(), code)
+	if err := insertReport(t.ctx, t, r); err != nil {
+		return err
+	}
+	s.LastReport = r.ID
+	s.PendingError, s.DueAt = "", 0
+	event := "identity.verification_session.verified"
+	if code == "" {
+		s.Status = statusVerified
+		s.VerifiedOutputs = outputsOf(s, r)
+	} else {
+		s.Status = statusRequiresInput
+		s.VerifiedOutputs = nil
+		s.LastError = &lastError{Code: code, Reason: errorReasons[code]}
+		if err := mintURL(t, s); err != nil {
+			return err
+		}
+		event = "identity.verification_session.requires_input"
+	}
+	if err := updateSession(t.ctx, t, s); err != nil {
+		return err
+	}
+	return recordEvent(t, event, s)
+}
+
+// scrubSession replaces the personal data of a session and erases its
+// metadata.
+func scrubSession(s *session) {
+	s.Metadata = map[string]string{}
+	if p := s.ProvidedDetails; p != nil {
+		if p.Email != "" {
+			p.Email = redacted
+		}
+		if p.Phone != "" {
+			p.Phone = redacted
+		}
+	}
+	if v := s.VerifiedOutputs; v != nil {
+		redactStr(&v.FirstName, &v.LastName, &v.Email, &v.Phone, &v.IDNumber)
+		redactAddress(v.Address)
+		v.DOB = nil
+		v.IDNumberType = nil
+	}
+	s.ClientSecret, s.URLToken = "", ""
+}
+
+func scrubReport(r *report) {
+	if d := r.Document; d != nil {
+		redactStr(&d.FirstName, &d.LastName, &d.Number)
+		redactAddress(d.Address)
+		d.DOB, d.IssuedDate, d.ExpirationDate = nil, nil, nil
+		d.Files = nil
+	}
+	if n := r.IDNumber; n != nil {
+		redactStr(&n.FirstName, &n.LastName, &n.IDNumber)
+		n.DOB, n.IDNumberType = nil, nil
+	}
+	if s := r.Selfie; s != nil {
+		redactStr(&s.Document, &s.Selfie)
+	}
+	if c := r.Email; c != nil {
+		redactStr(&c.Value)
+	}
+	if c := r.Phone; c != nil {
+		redactStr(&c.Value)
+	}
+}
+
+// redactStr replaces every non-null string with "[redacted]".
+func redactStr(ps ...**string) {
+	for _, p := range ps {
+		if *p != nil {
+			*p = ptr(redacted)
+		}
+	}
+}
+
+func redactAddress(a *address) {
+	if a != nil {
+		redactStr(&a.City, &a.Country, &a.Line1, &a.Line2, &a.PostalCode, &a.State)
+	}
+}

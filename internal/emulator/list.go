@@ -1,0 +1,151 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Stripe's page size limits.
+const (
+	defaultLimit = 10
+	maxLimit     = 100
+)
+
+// listQuery is one page of a list endpoint over a table with a seq column.
+//
+// Pagination is keyset on seq, never OFFSET: the cursor object's seq is
+// looked up by its unique id, and the page is an index range scan from
+// there (seq < cursor, newest first), so page 1,000,000 costs what page 1
+// does. Every filter has an index ending in seq (see migrate.go).
+type listQuery struct {
+	table  string // sessions, reports or events
+	object string // for "No such ..." messages
+	where  []string
+	args   []any
+	limit  int
+	after  string // starting_after
+	before string // ending_before
+	cols   string // selected columns; "doc" when empty
+}
+
+// listOptions reads limit, starting_after, ending_before and created from f
+// into q.
+func listOptions(f *form, q *listQuery) *apiError {
+	q.limit = defaultLimit
+	if s, ok := f.leaf("limit"); ok {
+		n, _ := strconv.Atoi(s) // validate has checked it is an integer
+		if n < 1 {
+			return invalidRequest("limit", "", "This value must be greater than or equal to 1.")
+		}
+		if n > maxLimit {
+			return invalidRequest("limit", "", "This value must be less than or equal to %d.", maxLimit)
+		}
+		q.limit = n
+	}
+	q.after, _ = f.leaf("starting_after")
+	q.before, _ = f.leaf("ending_before")
+	if q.after != "" && q.before != "" {
+		return invalidRequest("ending_before", "parameters_exclusive",
+			"You may only specify one of these parameters: ending_before, starting_after.")
+	}
+	if c := f.get("created"); c != nil {
+		if c.isStr {
+			q.filter("created = ?", c.str)
+		}
+		for _, op := range []struct{ name, sql string }{{"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}} {
+			if v, ok := c.leaf(op.name); ok {
+				q.filter("created "+op.sql+" ?", v)
+			}
+		}
+	}
+	return nil
+}
+
+// filter adds an equality or comparison on an indexed column.
+func (q *listQuery) filter(cond string, arg any) {
+	q.where = append(q.where, cond)
+	q.args = append(q.args, arg)
+}
+
+// eq adds column = value when the parameter was given.
+func (q *listQuery) eq(f *form, param, column string) {
+	if v, ok := f.leaf(param); ok {
+		q.filter(column+" = ?", v)
+	}
+}
+
+// page runs the query and returns the docs newest first and has_more, which
+// (as on Stripe) tells whether more items exist in the direction of travel:
+// older ones for starting_after and the first page, newer ones for
+// ending_before.
+func (q *listQuery) page(ctx context.Context, db querier, scan func(*sql.Rows) (any, error)) ([]any, bool, error) {
+	where := append([]string(nil), q.where...)
+	args := append([]any(nil), q.args...)
+	order := "DESC"
+	for _, c := range []struct{ id, param, op string }{{q.after, "starting_after", "<"}, {q.before, "ending_before", ">"}} {
+		if c.id == "" {
+			continue
+		}
+		var seq int64
+		err := db.QueryRowContext(ctx, "SELECT seq FROM "+q.table+" WHERE id = ?", c.id).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, false, &apiError{Status: 400, Type: errTypeInvalidRequest, Code: "resource_missing",
+				Param: c.param, Message: "No such " + q.object + ": '" + c.id + "'"}
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		where = append(where, "seq "+c.op+" ?")
+		args = append(args, seq)
+		if c.op == ">" {
+			order = "ASC"
+		}
+	}
+	cols := q.cols
+	if cols == "" {
+		cols = "doc"
+	}
+	stmt := "SELECT " + cols + " FROM " + q.table
+	if len(where) > 0 {
+		stmt += " WHERE " + strings.Join(where, " AND ")
+	}
+	stmt += " ORDER BY seq " + order + " LIMIT ?"
+	args = append(args, q.limit+1)
+	rows, err := db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var docs []any
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, false, err
+		}
+		docs = append(docs, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	more := len(docs) > q.limit
+	if more {
+		docs = docs[:q.limit]
+	}
+	if order == "ASC" { // ending_before walks up; answer newest first all the same
+		for i, j := 0, len(docs)-1; i < j; i, j = i+1, j-1 {
+			docs[i], docs[j] = docs[j], docs[i]
+		}
+	}
+	return docs, more, nil
+}
+
+// listObject is Stripe's list envelope.
+func listObject(url string, data []any, more bool) map[string]any {
+	if data == nil {
+		data = []any{}
+	}
+	return map[string]any{"object": "list", "data": data, "has_more": more, "url": url}
+}

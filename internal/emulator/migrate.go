@@ -1,0 +1,113 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order; the database's PRAGMA user_version counts
+// how many have run. Append only: never edit a migration that has shipped,
+// add a new one.
+var migrations = []string{
+	// 1: sessions, reports, url tokens, events, idempotency records.
+	`
+CREATE TABLE sessions (
+	seq                      INTEGER PRIMARY KEY, -- list order: monotonic, rows are never deleted
+	id                       TEXT NOT NULL UNIQUE,
+	created                  INTEGER NOT NULL,
+	status                   TEXT NOT NULL,
+	client_reference_id      TEXT,
+	related_customer         TEXT,
+	related_customer_account TEXT,
+	due_at                   INTEGER,             -- unix ns of the pending transition, if any
+	doc                      TEXT NOT NULL        -- the session as JSON
+);
+-- One index per list filter, ending in seq, so a filtered keyset page is an
+-- index range scan. Partial indexes keep the common NULL out.
+CREATE INDEX sessions_status ON sessions(status, seq);
+CREATE INDEX sessions_client_reference_id ON sessions(client_reference_id, seq) WHERE client_reference_id IS NOT NULL;
+CREATE INDEX sessions_related_customer ON sessions(related_customer, seq) WHERE related_customer IS NOT NULL;
+CREATE INDEX sessions_related_customer_account ON sessions(related_customer_account, seq) WHERE related_customer_account IS NOT NULL;
+CREATE INDEX sessions_created ON sessions(created);
+CREATE INDEX sessions_due ON sessions(due_at) WHERE due_at IS NOT NULL;
+
+CREATE TABLE session_tokens (
+	token      TEXT PRIMARY KEY,
+	session_id TEXT NOT NULL,
+	created    INTEGER NOT NULL, -- unix seconds
+	used       INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX session_tokens_session ON session_tokens(session_id);
+
+CREATE TABLE reports (
+	seq                  INTEGER PRIMARY KEY,
+	id                   TEXT NOT NULL UNIQUE,
+	created              INTEGER NOT NULL,
+	type                 TEXT NOT NULL,
+	verification_session TEXT NOT NULL,
+	client_reference_id  TEXT,
+	doc                  TEXT NOT NULL
+);
+CREATE INDEX reports_session ON reports(verification_session, seq);
+CREATE INDEX reports_type ON reports(type, seq);
+CREATE INDEX reports_client_reference_id ON reports(client_reference_id, seq) WHERE client_reference_id IS NOT NULL;
+CREATE INDEX reports_created ON reports(created);
+
+CREATE TABLE events (
+	seq             INTEGER PRIMARY KEY,
+	id              TEXT NOT NULL UNIQUE,
+	created         INTEGER NOT NULL,
+	type            TEXT NOT NULL,
+	session_id      TEXT NOT NULL,
+	request_id      TEXT,
+	idempotency_key TEXT,
+	doc             TEXT NOT NULL -- the session as it was, as JSON
+);
+CREATE INDEX events_type ON events(type, seq);
+CREATE INDEX events_session ON events(session_id);
+CREATE INDEX events_created ON events(created);
+
+CREATE TABLE idempotency (
+	key         TEXT PRIMARY KEY,
+	fingerprint TEXT NOT NULL,    -- sha256 of method, path and body
+	status      INTEGER NOT NULL,
+	body        BLOB NOT NULL,
+	request_id  TEXT NOT NULL,
+	created     INTEGER NOT NULL  -- unix seconds
+) WITHOUT ROWID;
+CREATE INDEX idempotency_created ON idempotency(created);
+`,
+}
+
+// migrate brings the schema to the newest version, one transaction per
+// migration so that a crash leaves a consistent version behind.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("database schema version %d is newer than this emulator (%d)", v, len(migrations))
+	}
+	for i := v; i < len(migrations); i++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		// user_version lives in the database header, which SQLite writes
+		// inside the transaction: the migration and its number commit together.
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("migration %d: set version: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("migration %d: commit: %w", i+1, err)
+		}
+	}
+	return nil
+}

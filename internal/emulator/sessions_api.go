@@ -1,0 +1,282 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"net/http"
+)
+
+const sessionsURL = "/v1/identity/verification_sessions"
+
+func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
+	f, aerr := decode(r, specCreateSession)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	ex, aerr := parseExpand(f, "verification_session", false)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	s, aerr := sessionFromParams(f)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	e.mutate(w, r, func(t *txn) (any, error) {
+		if err := createSession(t, s); err != nil {
+			return nil, err
+		}
+		return e.renderSession(t.ctx, t, s, ex)
+	})
+}
+
+// sessionFromParams builds a new session from the create parameters.
+func sessionFromParams(f *form) (*session, *apiError) {
+	s := &session{}
+	typ, hasType := f.leaf("type")
+	flow, hasFlow := f.leaf("verification_flow")
+	switch {
+	case hasType && hasFlow:
+		return nil, invalidRequest("verification_flow", "parameters_exclusive",
+			"You may only specify one of these parameters: type, verification_flow.")
+	case hasFlow:
+		s.Type, s.VerificationFlow = "verification_flow", flow
+	case hasType:
+		s.Type = typ
+	default:
+		return nil, invalidRequest("type", "parameter_missing", "Missing required param: type.")
+	}
+	for param, dst := range map[string]**string{
+		"client_reference_id":      &s.ClientReferenceID,
+		"related_customer":         &s.RelatedCustomer,
+		"related_customer_account": &s.RelatedCustomerAccount,
+	} {
+		if v, ok := f.leaf(param); ok {
+			*dst = ptr(v)
+		}
+	}
+	if p := f.get("related_person"); p != nil {
+		a, _ := p.leaf("account")
+		pe, _ := p.leaf("person")
+		s.RelatedPerson = &relatedPerson{Account: a, Person: pe}
+	}
+	s.ReturnURL, _ = f.leaf("return_url")
+	md, aerr := applyMetadata(nil, f.get("metadata"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.Metadata = md
+	if err := applyOptions(&s.Options, f.get("options")); err != nil {
+		return nil, err
+	}
+	applyProvided(s, f.get("provided_details"))
+	return s, nil
+}
+
+// applyOptions merges options[document] into o; options[document]="" unsets it.
+func applyOptions(o *sessionOptions, f *form) *apiError {
+	d := f.get("document")
+	if d == nil {
+		return nil
+	}
+	if d.isStr {
+		o.Document = nil
+		return nil
+	}
+	doc := &documentOptions{}
+	if o.Document != nil {
+		*doc = *o.Document
+	}
+	if at := d.get("allowed_types"); at != nil {
+		doc.AllowedTypes = at.list()
+	}
+	for param, dst := range map[string]**bool{
+		"require_id_number":       &doc.RequireIDNumber,
+		"require_live_capture":    &doc.RequireLiveCapture,
+		"require_matching_selfie": &doc.RequireMatchingSelfie,
+	} {
+		b, err := d.boolean(param)
+		if err != nil {
+			return invalidRequest("options[document]["+param+"]", "", "Invalid boolean: %v", err)
+		}
+		if b != nil {
+			*dst = b
+		}
+	}
+	o.Document = doc
+	return nil
+}
+
+// applyProvided merges provided_details into s.
+func applyProvided(s *session, f *form) {
+	if f == nil {
+		return
+	}
+	p := &providedDetails{}
+	if s.ProvidedDetails != nil {
+		*p = *s.ProvidedDetails
+	}
+	if v, ok := f.leaf("email"); ok {
+		p.Email = v
+	}
+	if v, ok := f.leaf("phone"); ok {
+		p.Phone = v
+	}
+	s.ProvidedDetails = p
+}
+
+func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
+	f, aerr := decode(r, specExpandOnly)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	ex, aerr := parseExpand(f, "verification_session", false)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	id := r.PathValue("id")
+	// A retrieve writes: it renews the client secret and url (lifecycle.go).
+	e.mutate(w, r, func(t *txn) (any, error) {
+		s, err := retrieveSession(t, id)
+		if err != nil {
+			return nil, err
+		}
+		return e.renderSession(t.ctx, t, s, ex)
+	})
+}
+
+func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
+	f, aerr := decode(r, specUpdateSession)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	ex, aerr := parseExpand(f, "verification_session", false)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	id := r.PathValue("id")
+	e.mutate(w, r, func(t *txn) (any, error) {
+		s, err := loadSession(t, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := updateCheck(s); err != nil {
+			return nil, err
+		}
+		if v, ok := f.leaf("type"); ok {
+			s.Type, s.VerificationFlow = v, ""
+		}
+		if aerr := applyOptions(&s.Options, f.get("options")); aerr != nil {
+			return nil, aerr
+		}
+		applyProvided(s, f.get("provided_details"))
+		md, aerr := applyMetadata(s.Metadata, f.get("metadata"))
+		if aerr != nil {
+			return nil, aerr
+		}
+		s.Metadata = md
+		if err := updateSession(t.ctx, t, s); err != nil {
+			return nil, err
+		}
+		return e.renderSession(t.ctx, t, s, ex)
+	})
+}
+
+func (e *Emulator) cancelSession(w http.ResponseWriter, r *http.Request) {
+	e.sessionAction(w, r, cancelSession)
+}
+
+func (e *Emulator) redactSession(w http.ResponseWriter, r *http.Request) {
+	e.sessionAction(w, r, e.redact)
+}
+
+// sessionAction serves the POST /{id}/action endpoints, which take only expand.
+func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
+	f, aerr := decode(r, specExpandOnly)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	ex, aerr := parseExpand(f, "verification_session", false)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	id := r.PathValue("id")
+	e.mutate(w, r, func(t *txn) (any, error) {
+		s, err := act(t, id)
+		if err != nil {
+			return nil, err
+		}
+		return e.renderSession(t.ctx, t, s, ex)
+	})
+}
+
+func (e *Emulator) listSessions(w http.ResponseWriter, r *http.Request) {
+	f, aerr := decode(r, specListSessions)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	ex, aerr := parseExpand(f, "verification_session", true)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	q := &listQuery{table: "sessions", object: "verification_session"}
+	if aerr := listOptions(f, q); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	for _, p := range []string{"client_reference_id", "status", "related_customer", "related_customer_account"} {
+		q.eq(f, p, p)
+	}
+	ctx := r.Context()
+	docs, more, err := q.page(ctx, e.db, scanSession)
+	if err != nil {
+		e.fail(w, r, err)
+		return
+	}
+	data := make([]any, 0, len(docs))
+	for _, d := range docs {
+		o, err := e.renderSession(ctx, e.db, d.(*session), ex)
+		if err != nil {
+			e.fail(w, r, err)
+			return
+		}
+		data = append(data, o)
+	}
+	writeJSON(w, listObject(sessionsURL, data, more))
+}
+
+func scanSession(rows *sql.Rows) (any, error) {
+	var doc []byte
+	if err := rows.Scan(&doc); err != nil {
+		return nil, err
+	}
+	s := new(session)
+	return s, json.Unmarshal(doc, s)
+}
+
+// renderSession renders s, loading its last report when that is expanded.
+func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex expansion) (map[string]any, error) {
+	var rep map[string]any
+	if ex.has("last_verification_report") && s.LastReport != "" {
+		r, err := getReport(ctx, q, s.LastReport)
+		if err != nil && !errors.Is(err, errNotFound) {
+			return nil, err
+		}
+		if r != nil {
+			rep = r.render(ex.sub("last_verification_report"))
+		}
+	}
+	return s.render(e.publicURL, ex, rep), nil
+}

@@ -1,0 +1,209 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
+)
+
+// errNotFound is returned by the store's lookups for an unknown ID.
+var errNotFound = errors.New("not found")
+
+// openDB opens the SQLite database at path, or a private in-memory one when
+// path is "".
+//
+// Durability: WAL with synchronous=NORMAL. A commit appends to the WAL with
+// write(2) before it returns, so once the emulator has answered, the write is
+// in the operating system's page cache and survives a kill -9 of the process
+// (crash_test.go checks this). What NORMAL gives up is durability of the
+// last commits on a power loss or kernel crash (the database stays
+// consistent); FULL would fsync on every commit and cost a large part of the
+// create rate on ordinary disks, which an emulator for development and tests
+// does not need.
+func openDB(ctx context.Context, path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// BEGIN IMMEDIATE: a write transaction takes the write lock at its start,
+	// never upgrading from a read lock mid-way (which can fail with BUSY).
+	q.Set("_txlock", "immediate")
+	var dsn string
+	if path == "" {
+		// Each connection to ":memory:" is its own database, so the pool is
+		// limited to one connection (below) that is never closed.
+		dsn = ":memory:?" + q.Encode()
+	} else {
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		dsn = "file:" + path + "?" + q.Encode()
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %q: %w", path, err)
+	}
+	if path == "" {
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	} else {
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open %q: %w", path, err)
+	}
+	return db, nil
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertSession(ctx context.Context, q querier, s *session) error {
+	doc, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO sessions (id, created, status, client_reference_id, related_customer,
+		related_customer_account, due_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.ID, s.Created, s.Status, s.ClientReferenceID, s.RelatedCustomer, s.RelatedCustomerAccount, nullInt(s.DueAt), doc)
+	return err
+}
+
+func updateSession(ctx context.Context, q querier, s *session) error {
+	doc, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `UPDATE sessions SET status = ?, due_at = ?, doc = ? WHERE id = ?`,
+		s.Status, nullInt(s.DueAt), doc, s.ID)
+	return err
+}
+
+func getSession(ctx context.Context, q querier, id string) (*session, error) {
+	var doc []byte
+	err := q.QueryRowContext(ctx, `SELECT doc FROM sessions WHERE id = ?`, id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := new(session)
+	return s, json.Unmarshal(doc, s)
+}
+
+func insertReport(ctx context.Context, q querier, r *report) error {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO reports (id, created, type, verification_session, client_reference_id, doc)
+		VALUES (?, ?, ?, ?, ?, ?)`, r.ID, r.Created, r.Type, r.SessionID, r.ClientReferenceID, doc)
+	return err
+}
+
+func updateReport(ctx context.Context, q querier, r *report) error {
+	doc, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `UPDATE reports SET doc = ? WHERE id = ?`, doc, r.ID)
+	return err
+}
+
+func getReport(ctx context.Context, q querier, id string) (*report, error) {
+	var doc []byte
+	err := q.QueryRowContext(ctx, `SELECT doc FROM reports WHERE id = ?`, id).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := new(report)
+	return r, json.Unmarshal(doc, r)
+}
+
+// reportsOf returns every report of a session (for redaction).
+func reportsOf(ctx context.Context, q querier, sessionID string) ([]*report, error) {
+	rows, err := q.QueryContext(ctx, `SELECT doc FROM reports WHERE verification_session = ?`, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*report
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		r := new(report)
+		if err := json.Unmarshal(doc, r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func insertToken(ctx context.Context, q querier, token, sessionID string, created int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO session_tokens (token, session_id, created) VALUES (?, ?, ?)`,
+		token, sessionID, created)
+	return err
+}
+
+// tokenSession returns the session ID of a url token that is unused and
+// was minted at or after notBefore.
+func tokenSession(ctx context.Context, q querier, token string, notBefore int64) (string, error) {
+	var id string
+	err := q.QueryRowContext(ctx, `SELECT session_id FROM session_tokens WHERE token = ? AND used = 0 AND created >= ?`,
+		token, notBefore).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errNotFound
+	}
+	return id, err
+}
+
+// useTokens spends every url token of a session: a url is single use.
+func useTokens(ctx context.Context, q querier, sessionID string) error {
+	_, err := q.ExecContext(ctx, `UPDATE session_tokens SET used = 1 WHERE session_id = ? AND used = 0`, sessionID)
+	return err
+}
+
+// dueSessions returns the sessions with a pending transition, to schedule
+// them again after a restart.
+func dueSessions(ctx context.Context, q querier) (map[string]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, due_at FROM sessions WHERE due_at IS NOT NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var due int64
+		if err := rows.Scan(&id, &due); err != nil {
+			return nil, err
+		}
+		out[id] = due
+	}
+	return out, rows.Err()
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}

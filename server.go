@@ -1,0 +1,208 @@
+// Command idgraph serves a GraphQL API for Stripe Identity
+// VerificationSessions, on Stripe or on its embedded emulator.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/idgraph/idgraph/graph"
+	"github.com/idgraph/idgraph/internal/config"
+	"github.com/idgraph/idgraph/internal/emulator"
+	"github.com/idgraph/idgraph/internal/identity"
+	"github.com/idgraph/idgraph/internal/playground"
+)
+
+// schemaSDL is the contract, served at /schema.graphql for codegen.
+//
+//go:embed schema.graphqls
+var schemaSDL []byte
+
+const (
+	// maxBodyBytes bounds a GraphQL request body; the largest legitimate
+	// one (50 metadata entries at Stripe's limits) is under 40 KiB.
+	maxBodyBytes = 256 << 10
+	// shutdownGrace is how long in-flight requests get on SIGINT/SIGTERM.
+	shutdownGrace = 15 * time.Second
+	// emulatorKey is the test key idgraph's own stripe-go client presents
+	// to the embedded emulator.
+	emulatorKey = "sk_test_idgraph_emulator"
+	// emulatorBase is the base URL of idgraph's own emulator calls; they never
+	// leave the process (the transport calls the handler), so it need not
+	// resolve.
+	emulatorBase = "http://emulator.idgraph.invalid"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "idgraph:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts idgraph and serves until ctx is done, then shuts down
+// gracefully.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := config.Load(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = publicURL(ln.Addr())
+	}
+	app, err := newApp(ctx, cfg, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer app.Close()
+	srv := &http.Server{
+		Handler:           app.Handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Longer than stripe-go's 80s request timeout, so a slow Stripe
+		// answer still reaches the client.
+		WriteTimeout: 90 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("idgraph listening", "addr", ln.Addr().String(), "playground", cfg.PublicURL+"/", "graphql", cfg.PublicURL+"/graphql")
+
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// app is idgraph's handler and what it must release.
+type app struct {
+	Handler http.Handler
+	close   []func() error
+}
+
+// Close releases the app's resources (the emulator's database).
+func (a *app) Close() error {
+	var errs []error
+	for _, f := range a.close {
+		errs = append(errs, f())
+	}
+	return errors.Join(errs...)
+}
+
+// newApp wires idgraph: the Identity client on Stripe or on the embedded
+// emulator, the GraphQL handler and the routes.
+func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, error) {
+	a := &app{}
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer)
+
+	idCfg := identity.Config{Key: cfg.StripeKey, BaseURL: cfg.StripeAPIBase, MaxNetworkRetries: cfg.MaxNetworkRetries}
+	switch {
+	case cfg.Emulator():
+		em, err := emulator.New(ctx, emulator.Options{
+			Path:            cfg.EmulatorDB,
+			PublicURL:       cfg.PublicURL,
+			ProcessingDelay: cfg.ProcessingDelay,
+			Logger:          logger.With("component", "emulator"),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("start the emulator: %w", err)
+		}
+		a.close = append(a.close, em.Close)
+		// idgraph's own calls reach the emulator in process; other Stripe
+		// SDKs use its REST API at /v1 and browsers its hosted page.
+		idCfg.Key = emulatorKey
+		idCfg.BaseURL = emulatorBase
+		idCfg.HTTPClient = &http.Client{Transport: em.RoundTripper(), Timeout: 30 * time.Second}
+		r.Mount("/v1", em.Handler())
+		r.Mount("/verify", em.Handler())
+		logger.Info("backend: embedded emulator (no STRIPE_SECRET_KEY)", "db", cfg.EmulatorDB, "stripe_api", cfg.PublicURL)
+	case cfg.LiveKey():
+		logger.Warn("backend: Stripe in LIVE mode without authentication (IDGRAPH_ALLOW_UNAUTHENTICATED=true)", "stripe_api", apiBase(cfg))
+	default:
+		logger.Warn("backend: Stripe in test mode; idgraph has no authentication yet, do not expose it", "stripe_api", apiBase(cfg))
+	}
+
+	gql := graph.NewHandler(identity.NewStripe(idCfg), logger)
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	r.Get("/schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(schemaSDL)
+	})
+	r.With(limitBody(maxBodyBytes)).Handle("/graphql", gql)
+	r.Get("/", playground.Handler("idgraph", "/graphql").ServeHTTP)
+	r.Handle(playground.AssetsPrefix+"*", playground.AssetsHandler())
+	a.Handler = r
+	return a, nil
+}
+
+// limitBody caps request bodies; gqlgen then answers an oversized one with
+// a client error rather than reading it all.
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > n {
+				http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusRequestEntityTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func apiBase(cfg config.Config) string {
+	if cfg.StripeAPIBase != "" {
+		return cfg.StripeAPIBase
+	}
+	return "https://api.stripe.com"
+}
+
+// publicURL derives the URL browsers reach idgraph at from the listen
+// address: a wildcard host becomes localhost.
+func publicURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
