@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = publicURL(ln.Addr())
 	}
-	app, err := newApp(ctx, cfg, logger)
+	app, err := newApp(ctx, cfg, logger, nil)
 	if err != nil {
 		ln.Close()
 		return err
@@ -123,8 +123,9 @@ func (a *app) Close() error {
 }
 
 // newApp wires idgraph: the Identity client on Stripe or on the embedded
-// emulator, the GraphQL handler and the routes.
-func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, error) {
+// emulator, the GraphQL handler and the routes. clock drives the emulator's
+// time; nil means the real clock (tests pass a manual one).
+func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock emulator.Clock) (*app, error) {
 	a := &app{}
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer)
@@ -136,6 +137,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger) (*app, 
 			Path:            cfg.EmulatorDB,
 			PublicURL:       cfg.PublicURL,
 			ProcessingDelay: cfg.ProcessingDelay,
+			Clock:           clock,
 			Logger:          logger.With("component", "emulator"),
 		})
 		if err != nil {

@@ -165,9 +165,8 @@ func Recover(logger *slog.Logger) graphql.RecoverFunc {
 
 // userErrorsFrom turns an error that the caller of a mutation can fix into
 // userErrors; ok is false for any other error, which the resolver returns
-// as a GraphQL error. field maps Stripe's param (e.g. "metadata[plan]") to
-// the path into the mutation's input.
-func userErrorsFrom(err error, field func(param string) []string) (ue []model.UserError, ok bool) {
+// as a GraphQL error.
+func userErrorsFrom(err error, m mutation) (ue []model.UserError, ok bool) {
 	var (
 		in *inputError
 		se *stripe.Error
@@ -190,9 +189,14 @@ func userErrorsFrom(err error, field func(param string) []string) (ue []model.Us
 			u.Field = []string{"id"}
 		case model.UserErrorCodeIdempotencyKeyReused:
 			u.Field = []string{"idempotencyKey"}
+		case model.UserErrorCodeInvalidState:
+			if !m.existing {
+				// A new session has no status: the request itself was wrong.
+				u.Code, u.Message = model.UserErrorCodeInvalid, "Stripe rejected the request."
+			}
 		case model.UserErrorCodeInvalid:
 			if se.Param != "" {
-				u.Field = field(se.Param)
+				u.Field = inputField(m.metadata)(se.Param)
 				u.Message = "Stripe rejected the value of " + pathString(u.Field) + "."
 			}
 		}

@@ -8,18 +8,27 @@ import (
 
 // payload builds a mutation's payload from the Stripe call's result: the
 // session, or userErrors for what the caller can fix, or a GraphQL error for
-// anything else. metadata is the mutation's metadata input, to point
-// Stripe's "metadata[key]" params at their entry.
-func payload(s *stripe.IdentityVerificationSession, err error, metadata []model.MetadataEntryInput) (*model.VerificationSessionPayload, error) {
+// anything else. m describes the mutation, for reading Stripe's errors.
+func payload(s *stripe.IdentityVerificationSession, err error, m mutation) (*model.VerificationSessionPayload, error) {
 	if err != nil {
-		return failed(err, metadata)
+		return failed(err, m)
 	}
 	return &model.VerificationSessionPayload{VerificationSession: sessionFromStripe(s), UserErrors: []model.UserError{}}, nil
 }
 
+// mutation is what reading a mutation's Stripe errors needs to know.
+type mutation struct {
+	// existing is true for mutations of an existing session, the only
+	// ones whose status can forbid them.
+	existing bool
+	// metadata is the mutation's metadata input, to point Stripe's
+	// "metadata[key]" params at their entry.
+	metadata []model.MetadataEntryInput
+}
+
 // failed is the payload of a mutation that did not happen.
-func failed(err error, metadata []model.MetadataEntryInput) (*model.VerificationSessionPayload, error) {
-	ue, ok := userErrorsFrom(err, inputField(metadata))
+func failed(err error, m mutation) (*model.VerificationSessionPayload, error) {
+	ue, ok := userErrorsFrom(err, m)
 	if !ok {
 		return nil, err
 	}

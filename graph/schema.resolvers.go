@@ -16,44 +16,44 @@ import (
 func (r *mutationResolver) CreateVerificationSession(ctx context.Context, input model.CreateVerificationSessionInput) (*model.VerificationSessionPayload, error) {
 	params, err := createParams(input)
 	if err != nil {
-		return failed(err, nil)
+		return failed(err, mutation{})
 	}
 	params.Expand = sessionExpand(ctx, "", "verificationSession")
 	s, err := r.Identity.Create(ctx, params)
-	return payload(s, err, input.Metadata)
+	return payload(s, err, mutation{metadata: input.Metadata})
 }
 
 func (r *mutationResolver) UpdateVerificationSession(ctx context.Context, input model.UpdateVerificationSessionInput) (*model.VerificationSessionPayload, error) {
 	if err := checkSessionID([]string{"id"}, input.ID); err != nil {
-		return failed(err, nil)
+		return failed(err, mutation{existing: true})
 	}
 	params, err := updateParams(input)
 	if err != nil {
-		return failed(err, nil)
+		return failed(err, mutation{existing: true})
 	}
 	params.Expand = sessionExpand(ctx, "", "verificationSession")
 	s, err := r.Identity.Update(ctx, input.ID, params)
-	return payload(s, err, input.Metadata.Value())
+	return payload(s, err, mutation{existing: true, metadata: input.Metadata.Value()})
 }
 
 func (r *mutationResolver) CancelVerificationSession(ctx context.Context, input model.CancelVerificationSessionInput) (*model.VerificationSessionPayload, error) {
 	if err := checkSessionID([]string{"id"}, input.ID); err != nil {
-		return failed(err, nil)
+		return failed(err, mutation{existing: true})
 	}
 	params := &stripe.IdentityVerificationSessionCancelParams{Expand: sessionExpand(ctx, "", "verificationSession")}
 	params.IdempotencyKey = input.IdempotencyKey
 	s, err := r.Identity.Cancel(ctx, input.ID, params)
-	return payload(s, err, nil)
+	return payload(s, err, mutation{existing: true})
 }
 
 func (r *mutationResolver) RedactVerificationSession(ctx context.Context, input model.RedactVerificationSessionInput) (*model.VerificationSessionPayload, error) {
 	if err := checkSessionID([]string{"id"}, input.ID); err != nil {
-		return failed(err, nil)
+		return failed(err, mutation{existing: true})
 	}
 	params := &stripe.IdentityVerificationSessionRedactParams{Expand: sessionExpand(ctx, "", "verificationSession")}
 	params.IdempotencyKey = input.IdempotencyKey
 	s, err := r.Identity.Redact(ctx, input.ID, params)
-	return payload(s, err, nil)
+	return payload(s, err, mutation{existing: true})
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {

@@ -1,0 +1,74 @@
+// Package emulator is a stateful, Stripe-compatible emulator of Stripe
+// Identity (API version 2026-08-26), idgraph's default backend. stripe-go
+// drives it exactly as it drives api.stripe.com: over HTTP at Handler, or in
+// process through RoundTripper. Data lives in SQLite (modernc.org/sqlite,
+// pure Go): a WAL file, or a private in-memory database for tests.
+//
+// # Endpoints
+//
+//	POST /v1/identity/verification_sessions               create
+//	GET  /v1/identity/verification_sessions               list (client_reference_id, status, created, related_customer, related_customer_account)
+//	GET  /v1/identity/verification_sessions/{id}          retrieve
+//	POST /v1/identity/verification_sessions/{id}          update
+//	POST /v1/identity/verification_sessions/{id}/cancel   cancel
+//	POST /v1/identity/verification_sessions/{id}/redact   redact
+//	GET  /v1/identity/verification_reports                list (client_reference_id, created, type, verification_session)
+//	GET  /v1/identity/verification_reports/{id}           retrieve
+//	GET  /v1/events, GET /v1/events/{id}                  the Identity events it records (type and created filters)
+//	GET, POST /verify/{token}                             the hosted verification page (package hostedpage)
+//
+// Parameters are form encoded with Stripe's nesting (metadata[k], expand[]
+// and expand[0], created[gte]) and checked against a mirror of the spec's
+// request schemas (paramspec.go): unknown parameters, bad enum values and
+// bad types are 400 invalid_request_error with param, as on Stripe. Answers
+// have the spec's shapes (shape_test.go validates them against it), a
+// Request-Id header, and Stripe's error objects and statuses. Authentication
+// takes test mode keys (sk_test_, rk_test_; Bearer or basic auth). POSTs
+// honour Idempotency-Key (replay with Idempotent-Replayed: true; other
+// parameters are a 400 idempotency_error; a concurrent retry is a 409).
+//
+// # Transitions
+//
+//	create                                  → requires_input  (.created)
+//	hosted page: submit                     requires_input → processing (.processing)
+//	  after ProcessingDelay, passing        processing → verified (.verified), with a report and verified_outputs
+//	  after ProcessingDelay, failing        processing → requires_input (.requires_input), report and last_error
+//	hosted page: abandon                    requires_input → requires_input, last_error "abandoned" (.requires_input)
+//	cancel (requires_input only)            → canceled (.canceled)
+//	redact (requires_input or verified)     redaction processing at once, redacted after ProcessingDelay (.redacted);
+//	                                        from requires_input it also cancels (.canceled)
+//
+// Each transition is recorded as an event. Pending delayed transitions are
+// kept in the database and rescheduled by New after a restart.
+//
+// # Differences from Stripe
+//
+//   - Test mode only: livemode is always false and live keys are refused.
+//     One account: data and idempotency keys are not scoped per API key.
+//   - Verification is played by a tester on the hosted page, not performed;
+//     passing submissions yield Stripe's fixture data (Jenny Rosen, born
+//     1901-01-01, San Francisco). A last_error code that belongs to no check
+//     (consent_declined, under_supported_age...) fails the session's main
+//     check with its *_unverified_other code in the report.
+//   - Session urls stay valid for 48 hours and until a submission; every
+//     retrieve in requires_input mints a new client_secret and url, and the
+//     earlier ones stay valid too (Stripe also renews them; whether it keeps
+//     old ones valid is not documented). client_secret is not checked
+//     anywhere, since there is no Stripe.js.
+//   - Redaction scrubs the data at once (status "processing") and reaches
+//     "redacted" after ProcessingDelay, not days later. Redacting again is
+//     a no-op.
+//   - State errors (update, cancel or redact in the wrong status) are 400
+//     invalid_request_error without a code; their wording is the emulator's.
+//   - An unknown starting_after or ending_before is a 400 resource_missing
+//     with that param.
+//   - Lists are ordered by creation sequence (newest first), which matches
+//     created order unless the clock goes backwards.
+//   - expand accepts the hidden fields (verified_outputs, provided_details,
+//     verified_outputs.dob and .id_number, the report's document.dob,
+//     document.number, id_number.dob and id_number.id_number) and the
+//     spec's x-expandableFields, which are always included anyway.
+//   - GET /v1/events serves only the Identity session events, with limit,
+//     cursors, type and created.
+//   - Webhooks are not sent.
+package emulator
