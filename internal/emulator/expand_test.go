@@ -1,0 +1,47 @@
+package emulator
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestParseExpand(t *testing.T) {
+	tests := []struct {
+		name    string
+		query   string
+		object  string
+		list    bool
+		want    []string // paths that must be expanded
+		wantErr string
+	}{
+		{"a nested path expands its parents", "expand[]=verified_outputs.dob", "verification_session", false, []string{"verified_outputs", "verified_outputs.dob"}, ""},
+		{"a report path under the session expands the report", "expand[]=last_verification_report.document.dob", "verification_session", false, []string{"last_verification_report", "last_verification_report.document.dob"}, ""},
+		{"lists take the data. prefix", "expand[]=data.verified_outputs", "verification_session", true, []string{"verified_outputs"}, ""},
+		{"lists without data. are told so", "expand[]=verified_outputs", "verification_session", true, nil, "You may want to try expanding 'data.verified_outputs' instead."},
+		{"an unknown path is rejected", "expand[]=customer", "verification_session", false, nil, "This property cannot be expanded (customer)."},
+		{"events expand nothing", "expand[]=data.request", "event", true, nil, "cannot be expanded"},
+		{"a report's sensitive fields expand", "expand[]=id_number.id_number", "verification_report", false, []string{"id_number.id_number"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vals, _ := url.ParseQuery(tt.query)
+			f, _ := parseForm(vals)
+			ex, aerr := parseExpand(f, tt.object, tt.list)
+			if tt.wantErr != "" {
+				if aerr == nil || !strings.Contains(aerr.Message, tt.wantErr) || aerr.Status != 400 {
+					t.Fatalf("got %v, want %q", aerr, tt.wantErr)
+				}
+				return
+			}
+			if aerr != nil {
+				t.Fatal(aerr)
+			}
+			for _, p := range tt.want {
+				if !ex.has(p) {
+					t.Errorf("%s not expanded (%v)", p, ex)
+				}
+			}
+		})
+	}
+}
