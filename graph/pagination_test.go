@@ -51,13 +51,13 @@ func strp(s string) *string { return &s }
 
 func TestVerificationSessionsPaging(t *testing.T) {
 	tests := []struct {
-		name                  string
-		first, last           *int
-		after, before         *string
-		page                  identity.Page // what Stripe returns, in list order
-		wantWire              map[string][]string
-		wantIDs               []string
-		wantInfo              pageInfo
+		name          string
+		first, last   *int
+		after, before *string
+		page          identity.Page // what Stripe returns, in list order
+		wantWire      map[string][]string
+		wantIDs       []string
+		wantInfo      pageInfo
 	}{
 		{
 			name:     "no arguments read the first 10 sessions",
@@ -242,7 +242,8 @@ func TestVerificationSessionsRejectsBadPageArguments(t *testing.T) {
 		{"a cursor wrapping a customer ID is rejected", map[string]any{"after": b64([]byte("session:cus_123"))}},
 		{"a cursor wrapping a path is rejected", map[string]any{"after": b64([]byte("session:vs_../x"))}},
 		{"a cursor wrapping an empty ID is rejected", map[string]any{"before": b64([]byte("session:vs_"))}},
-		{"a padded standard base64 cursor is rejected", map[string]any{"after": base64.StdEncoding.EncodeToString([]byte("session:vs_1"))}},
+		// "session:vs_12" is 13 bytes: standard base64 pads it with "==".
+		{"a padded standard base64 cursor is rejected", map[string]any{"after": base64.StdEncoding.EncodeToString([]byte("session:vs_12"))}},
 		{"an overlong cursor is rejected", map[string]any{"after": b64([]byte("session:vs_" + strings.Repeat("a", 600)))}},
 		{"a garbage before cursor is rejected", map[string]any{"last": 1, "before": "%%%"}},
 	}
@@ -384,6 +385,16 @@ func TestVerificationSessionsFilterRejects(t *testing.T) {
 		{
 			name:     "a malformed DateTime literal is the client's error",
 			query:    `{ verificationSessions(filter: {created: {gt: "yesterday"}}) { nodes { id } } }`,
+			wantCode: "BAD_USER_INPUT",
+		},
+		{
+			name:     "an empty DateTime is the client's error, not the year 1",
+			query:    `{ verificationSessions(filter: {created: {gte: ""}}) { nodes { id } } }`,
+			wantCode: "BAD_USER_INPUT",
+		},
+		{
+			name:     "a number as DateTime is the client's error",
+			query:    `{ verificationSessions(filter: {created: {gte: 1795705445}}) { nodes { id } } }`,
 			wantCode: "BAD_USER_INPUT",
 		},
 		{
