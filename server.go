@@ -20,6 +20,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/idgraph/idgraph/graph"
+	"github.com/idgraph/idgraph/internal/accesslog"
 	"github.com/idgraph/idgraph/internal/config"
 	"github.com/idgraph/idgraph/internal/emulator"
 	"github.com/idgraph/idgraph/internal/identity"
@@ -128,7 +129,7 @@ func (a *app) Close() error {
 func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock emulator.Clock) (*app, error) {
 	a := &app{}
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer)
+	r.Use(accesslog.Middleware(logger), middleware.Recoverer)
 
 	idCfg := identity.Config{Key: cfg.StripeKey, BaseURL: cfg.StripeAPIBase, MaxNetworkRetries: cfg.MaxNetworkRetries}
 	switch {

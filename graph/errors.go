@@ -64,6 +64,10 @@ type stripeFailure struct {
 // message is not passed on: it is upstream text, written for Stripe's users.
 func classify(e *stripe.Error) stripeFailure {
 	switch {
+	case e.Code == stripe.ErrorCodeResourceMissing && e.Param != "" && e.Param != "id":
+		// An ID given in a parameter (related_customer, starting_after)
+		// names nothing: the parameter is wrong, not the session.
+		return stripeFailure{CodeBadUserInput, model.UserErrorCodeInvalid, "Stripe has no object with the ID given here."}
 	case e.Code == stripe.ErrorCodeResourceMissing || e.HTTPStatusCode == http.StatusNotFound:
 		return stripeFailure{CodeNotFound, model.UserErrorCodeNotFound, "No verification session has this ID."}
 	case e.Type == stripe.ErrorTypeIdempotency:
@@ -91,15 +95,37 @@ func classify(e *stripe.Error) stripeFailure {
 	}
 }
 
-// ErrorPresenter turns any resolver error into the GraphQL error a client
-// sees: idgraph's own input errors and Stripe's errors get a code and a
-// message of idgraph's; anything else is logged once and becomes INTERNAL.
+// resolverError marks an error that a resolver returned (or a panic), as
+// opposed to one gqlgen raised while reading the request's arguments: an
+// unknown resolver error is idgraph's bug, an argument error the client's.
+type resolverError struct{ err error }
+
+func (e *resolverError) Error() string { return e.err.Error() }
+func (e *resolverError) Unwrap() error { return e.err }
+
+// MarkResolverErrors is the field middleware that marks resolver errors for
+// ErrorPresenter. gqlgen reads a field's arguments before it calls the
+// middleware, so argument errors stay unmarked.
+func MarkResolverErrors(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil {
+		err = &resolverError{err}
+	}
+	return res, err
+}
+
+// ErrorPresenter turns any error into the GraphQL error a client sees:
+// idgraph's own input errors and Stripe's errors get a code and a message of
+// idgraph's; gqlgen's argument errors are BAD_USER_INPUT with gqlgen's
+// message (written for clients); anything else is logged once and becomes
+// INTERNAL.
 func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var (
 			in   *inputError
 			se   *stripe.Error
+			re   *resolverError
 			gerr *gqlerror.Error
 		)
 		switch {
@@ -120,9 +146,12 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case isUnavailable(err):
 			logger.LogAttrs(ctx, slog.LevelError, "stripe unreachable", slog.String("error", err.Error()))
 			setError(gqlErr, CodeUpstreamUnavailable, "Stripe is unreachable; retry later.")
-		case errors.As(err, &gerr) && gerr.Err == nil:
-			// gqlgen's own errors (argument coercion, complexity): their
-			// text is written for clients.
+		case errors.As(err, &re):
+			logger.LogAttrs(ctx, slog.LevelError, "internal error",
+				slog.String("error", err.Error()), slog.Any("path", gqlErr.Path))
+			setError(gqlErr, CodeInternal, "internal error")
+		case errors.As(err, &gerr):
+			// gqlgen's own errors: argument coercion, complexity.
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				setError(gqlErr, CodeBadUserInput, gqlErr.Message)
 			}
@@ -159,7 +188,7 @@ func Recover(logger *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		logger.LogAttrs(ctx, slog.LevelError, "panic in resolver",
 			slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
-		return errors.New("panic") // presented as INTERNAL
+		return &resolverError{errors.New("panic")} // presented as INTERNAL
 	}
 }
 

@@ -40,6 +40,13 @@ func (r *Resolver) fetchNodes(ctx context.Context, ids []string) ([]model.Node, 
 	g.SetLimit(nodesConcurrency)
 	for id, res := range results {
 		g.Go(func() error {
+			// A panic here would end the process: gqlgen recovers only
+			// its own goroutines. Hand it to gqlgen's recover func.
+			defer func() {
+				if p := recover(); p != nil {
+					res.err = graphql.GetOperationContext(ctx).Recover(ctx, p)
+				}
+			}()
 			res.node, res.err = r.retrieveNode(ctx, id, expand)
 			return nil
 		})
@@ -50,7 +57,8 @@ func (r *Resolver) fetchNodes(ctx context.Context, ids []string) ([]model.Node, 
 	for i, id := range ids {
 		res := results[id]
 		if res.err != nil {
-			graphql.AddError(ctx, &gqlerror.Error{Err: res.err, Message: res.err.Error(), Path: append(path[:len(path):len(path)], ast.PathIndex(i))})
+			err := &resolverError{res.err}
+			graphql.AddError(ctx, &gqlerror.Error{Err: err, Message: err.Error(), Path: append(path[:len(path):len(path)], ast.PathIndex(i))})
 			continue
 		}
 		out[i] = res.node

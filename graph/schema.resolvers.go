@@ -8,9 +8,8 @@ package graph
 import (
 	"context"
 
-	"github.com/stripe/stripe-go/v85"
-
 	"github.com/idgraph/idgraph/graph/model"
+	stripe "github.com/stripe/stripe-go/v85"
 )
 
 func (r *mutationResolver) CreateVerificationSession(ctx context.Context, input model.CreateVerificationSessionInput) (*model.VerificationSessionPayload, error) {
