@@ -124,6 +124,7 @@ var upstreamErrors = []struct {
 	requestID bool
 }{
 	{"a 404 resource_missing is NOT_FOUND", stripeErr(404, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeResourceMissing, "id", secretText), "NOT_FOUND", true},
+	{"a 400 resource_missing on another param is BAD_USER_INPUT", stripeErr(400, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeResourceMissing, "starting_after", secretText), "BAD_USER_INPUT", true},
 	{"a 400 with a param is BAD_USER_INPUT", stripeErr(400, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeParameterInvalidEmpty, "expand[0]", secretText), "BAD_USER_INPUT", true},
 	{"a 400 without param or code is BAD_USER_INPUT", stripeErr(400, stripe.ErrorTypeInvalidRequest, "", "", secretText), "BAD_USER_INPUT", true},
 	{"a 409 is CONFLICT", stripeErr(409, stripe.ErrorTypeInvalidRequest, "lock_timeout", "", secretText), "CONFLICT", true},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/client"
 	"github.com/stripe/stripe-go/v85"
 
 	"github.com/idgraph/idgraph/internal/identity"
@@ -456,4 +457,38 @@ func ExampleencodeCursor() {
 	// c2Vzc2lvbjp2c18xUGdjNzZCN1daMDF6Z2tXQmRRaThQVFU
 	// vs_1Pgc76B7WZ01zgkWBdQi8PTU <nil>
 	// The after cursor is not one idgraph gave out; use an edge cursor, startCursor or endCursor.
+}
+
+// stripe-go's form encoder drops a zero int64, so an upper bound that rounds
+// to Unix time 0 would vanish from the request and the filter would match
+// every session instead of none. Either idgraph sends the bound, or it
+// answers without asking Stripe; it must not widen the filter.
+func TestCreatedUpperBoundAtTheEpochIsNotDropped(t *testing.T) {
+	tests := []struct {
+		name   string
+		bounds map[string]any
+		key    string
+	}{
+		{"lt at the epoch", map[string]any{"lt": "1970-01-01T00:00:00Z"}, "created[lt]"},
+		{"lte within the epoch's first second", map[string]any{"lte": "1970-01-01T00:00:00.5Z"}, "created[lte]"},
+		{"lte at the epoch", map[string]any{"lte": "1970-01-01T00:00:00Z"}, "created[lte]"},
+	}
+	const q = `query($f: VerificationSessionFilter) { verificationSessions(filter: $f) { nodes { id } } }`
+	for _, tt := range tests {
+		t.Run(tt.name+" keeps the filter empty", func(t *testing.T) {
+			fake := newFake(t)
+			fake.ListFunc = func(context.Context, *stripe.IdentityVerificationSessionListParams) (identity.Page, error) {
+				return identity.Page{}, nil
+			}
+			r := do(t, newTestClient(t, fake), q, client.Var("f", map[string]any{"created": tt.bounds}))
+			if len(r.Errors) > 0 {
+				t.Fatalf("errors: %s", r.Body)
+			}
+			for _, c := range fake.Calls() {
+				if got := wire(c.params)[tt.key]; !reflect.DeepEqual(got, []string{"0"}) {
+					t.Errorf("%s sent to Stripe = %q, want [\"0\"] (all params: %v)", tt.key, got, wire(c.params))
+				}
+			}
+		})
+	}
 }
