@@ -105,7 +105,7 @@ func TestBrowserVerificationFlow(t *testing.T) {
 		if t.Failed() {
 			screenshot("failed")
 		}
-		con.check(ctx, t, s.url+"/favicon.ico")
+		con.check(ctx, t)
 	}()
 
 	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -324,11 +324,7 @@ func collectConsole(ctx context.Context) *browserConsole {
 // check waits until every message the page wrote so far has arrived (a
 // marker written last must arrive), then logs them all and fails on an
 // uncaught exception, a console error, a failed load or a CSP violation.
-//
-// The one failed load allowed is favicon's: Chromium asks for /favicon.ico
-// when it shows a document without an icon link, here the plain-text
-// return URL (/healthz), and idgraph has none.
-func (c *browserConsole) check(ctx context.Context, t *testing.T, favicon string) {
+func (c *browserConsole) check(ctx context.Context, t *testing.T) {
 	t.Helper()
 	const marker = "browser_test: end of console"
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`console.debug(`+fmt.Sprintf("%q", marker)+`)`)); err == nil {
@@ -352,9 +348,8 @@ func (c *browserConsole) check(ctx context.Context, t *testing.T, favicon string
 		if m.Source != "" {
 			text = m.Source + " " + text
 		}
-		allowed := m.Source == "network" && m.URL == favicon
-		if !allowed && (m.IsException() || m.Type == chromedp.ConsoleError || m.Source == "security" ||
-			strings.Contains(m.Text, "Content Security Policy")) {
+		if m.IsException() || m.Type == chromedp.ConsoleError || m.Source == "security" ||
+			strings.Contains(m.Text, "Content Security Policy") {
 			t.Errorf("console %s (%s:%d)", text, m.URL, m.Line+1)
 		} else {
 			t.Logf("console %s (%s:%d)", text, m.URL, m.Line+1)

@@ -164,6 +164,9 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
+	// Browsers ask for an icon on pages without one (/healthz, a return
+	// URL); an empty answer keeps their consoles free of 404s.
+	r.Get("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	r.Get("/schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write(schemaSDL)

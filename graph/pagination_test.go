@@ -446,7 +446,9 @@ func TestCursorRoundTrip(t *testing.T) {
 	}
 }
 
-func ExampleencodeCursor() {
+// Example_cursor shows that a cursor is an opaque, versioned wrapper around a
+// session ID, and that anything else is refused as the client's error.
+func Example_cursor() {
 	c := encodeCursor("vs_1Pgc76B7WZ01zgkWBdQi8PTU")
 	fmt.Println(c)
 	id, err := decodeCursor("after", c)
