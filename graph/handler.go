@@ -19,8 +19,9 @@ const (
 	// (aliases can repeat a field).
 	stripeCallCost = 100
 	// MaxComplexity is the complexity limit of one operation: a full page of
-	// 100 sessions with every field fits; a few hundred Stripe calls do not.
-	MaxComplexity = 20000
+	// 100 sessions, or nodes of 100 IDs, with every field fits; more than
+	// 250 Stripe calls do not.
+	MaxComplexity = 25000
 )
 
 // NewHandler returns idgraph's GraphQL HTTP handler over client: POST for

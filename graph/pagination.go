@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,21 +91,18 @@ func applyFilter(p *stripe.IdentityVerificationSessionListParams, f *model.Verif
 	}
 	if c := f.Created; c != nil {
 		// Stripe compares whole seconds; created times are whole seconds, so
-		// rounding each bound the right way keeps its meaning exact.
-		r := &stripe.RangeQueryParams{}
-		if c.Gt != nil {
-			r.GreaterThan = floorUnix(*c.Gt)
+		// rounding each bound the right way keeps its meaning exact. The
+		// bounds go in as filters, not stripe-go's RangeQueryParams, whose
+		// encoder drops a bound of 0 (the epoch) and so would widen the query.
+		bound := func(op string, t *time.Time, round func(time.Time) int64) {
+			if t != nil {
+				p.Filters.AddFilter("created", op, strconv.FormatInt(round(*t), 10))
+			}
 		}
-		if c.Gte != nil {
-			r.GreaterThanOrEqual = ceilUnix(*c.Gte)
-		}
-		if c.Lt != nil {
-			r.LesserThan = ceilUnix(*c.Lt)
-		}
-		if c.Lte != nil {
-			r.LesserThanOrEqual = floorUnix(*c.Lte)
-		}
-		p.CreatedRange = r
+		bound("gt", c.Gt, floorUnix)
+		bound("gte", c.Gte, ceilUnix)
+		bound("lt", c.Lt, ceilUnix)
+		bound("lte", c.Lte, floorUnix)
 	}
 	return nil
 }
