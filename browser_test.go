@@ -13,10 +13,9 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-)
 
-// browserChromium is where Debian's chromium package puts the browser.
-const browserChromium = "/usr/bin/chromium"
+	"github.com/idgraph/idgraph/internal/browsertest"
+)
 
 // browserRecordCSP runs in every document before the page's own scripts and
 // keeps the page's CSP violations, which name the directive. The violations
@@ -37,42 +36,11 @@ document.addEventListener('securitypolicyviolation', function (e) {
 //
 // BROWSER_SCREENSHOT_DIR=dir saves a screenshot of each step there.
 func TestBrowserVerificationFlow(t *testing.T) {
-	if _, err := os.Stat(browserChromium); err != nil {
-		t.Skip("chromium not found at " + browserChromium + "; install Debian's chromium package (.ci/run does)")
-	}
-	if testing.Short() {
-		t.Skip("starts a browser; skipped with -short")
-	}
 	s := serveOnEmulator(t)
-
-	// One deadline for everything, browser start included, so that the test
-	// can never hang.
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(browserChromium),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox, // as root, which CI is, Chromium needs this
-		chromedp.DisableGPU,
-		// Keep the browser from talking to anything but the test server.
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), // fresh: no stored query or settings
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx)
-	defer cancel()
-
-	// Start the browser, then subscribe to the console (console API calls,
-	// uncaught exceptions and browser log entries, CSP violations among
-	// them) before loading any page, so that no message is lost.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", browserChromium, err)
-	}
+	ctx := browsertest.Start(t, 60*time.Second)
+	// Subscribe to the console (console API calls, uncaught exceptions and
+	// browser log entries, CSP violations among them) before loading any
+	// page, so that no message is lost.
 	con := collectConsole(ctx)
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
 		page.AddScriptToEvaluateOnNewDocumentParams{Source: browserRecordCSP}); err != nil {

@@ -130,25 +130,8 @@ func applyProvided(s *session, f *form) {
 }
 
 func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specExpandOnly)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	ex, aerr := parseExpand(f, "verification_session", false)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	id := r.PathValue("id")
 	// A retrieve writes: it renews the client secret and url (lifecycle.go).
-	e.mutate(w, r, func(t *txn) (any, error) {
-		s, err := retrieveSession(t, id)
-		if err != nil {
-			return nil, err
-		}
-		return e.renderSession(t.ctx, t, s, ex)
-	})
+	e.sessionAction(w, r, retrieveSession)
 }
 
 func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
@@ -198,7 +181,8 @@ func (e *Emulator) redactSession(w http.ResponseWriter, r *http.Request) {
 	e.sessionAction(w, r, e.redact)
 }
 
-// sessionAction serves the POST /{id}/action endpoints, which take only expand.
+// sessionAction serves the endpoints on one session that take only expand:
+// retrieve and the POST /{id}/action ones.
 func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
 	f, aerr := decode(r, specExpandOnly)
 	if aerr != nil {

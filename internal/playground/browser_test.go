@@ -1,7 +1,6 @@
 package playground
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"os"
@@ -13,10 +12,9 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath is where Debian's chromium package puts the browser.
-const chromiumPath = "/usr/bin/chromium"
+	"github.com/idgraph/idgraph/internal/browsertest"
+)
 
 // recordCSPViolations runs in the page before its own scripts. CSP
 // violations also reach the console, but the securitypolicyviolation event
@@ -56,13 +54,6 @@ const introspection = `{"data":{"__schema":{
 // violation: the unit tests read the HTML, but only a browser can tell
 // whether the bundles need more than the CSP allows.
 func TestBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skip("chromium not found at " + chromiumPath + "; install Debian's chromium package (.ci/run does)")
-	}
-	if testing.Short() {
-		t.Skip("starts a browser; skipped with -short")
-	}
-
 	var introspected atomic.Bool
 	srv := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -75,31 +66,9 @@ func TestBrowser(t *testing.T) {
 		io.WriteString(w, `{"data":null}`)
 	}))
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	ctx, cancel = chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox, // as root, which CI is, Chromium needs this
-		chromedp.DisableGPU,
-		// Keep the browser from talking to anything but the test server.
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), // fresh: no stored query or settings
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancel()
-	ctx, cancel = chromedp.NewContext(ctx)
-	defer cancel()
-
-	// Start the browser, then subscribe to the console before loading the
-	// page, so no message is lost.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting %s: %v", chromiumPath, err)
-	}
+	ctx := browsertest.Start(t, 90*time.Second)
+	// Subscribe to the console before loading the page, so no message is
+	// lost.
 	var (
 		mu      sync.Mutex
 		console []chromedp.ConsoleMessage
