@@ -46,16 +46,12 @@ func createParams(in model.CreateVerificationSessionInput) (*stripe.IdentityVeri
 			p.AddMetadata(e.Key, *e.Value)
 		}
 	}
-	if o := in.Options; o != nil {
+	if doc, set := documentOptions(in.Options); set {
 		p.Options = &stripe.IdentityVerificationSessionCreateOptionsParams{}
-		if o.Document.IsSet() {
-			d := o.Document.Value()
-			if d == nil {
-				p.Options.AddUnsetField(stripe.IdentityVerificationSessionCreateOptionsParamsUnsetFieldDocument)
-			} else {
-				doc := stripe.IdentityVerificationSessionCreateOptionsDocumentParams(documentOptions(d))
-				p.Options.Document = &doc
-			}
+		if doc == nil {
+			p.Options.AddUnsetField(stripe.IdentityVerificationSessionCreateOptionsParamsUnsetFieldDocument)
+		} else {
+			p.Options.Document = (*stripe.IdentityVerificationSessionCreateOptionsDocumentParams)(doc)
 		}
 	}
 	if d := in.ProvidedDetails; d != nil {
@@ -95,16 +91,12 @@ func updateParams(in model.UpdateVerificationSessionInput) (*stripe.IdentityVeri
 			p.AddMetadata(e.Key, v)
 		}
 	}
-	if o := in.Options; o != nil {
+	if doc, set := documentOptions(in.Options); set {
 		p.Options = &stripe.IdentityVerificationSessionUpdateOptionsParams{}
-		if o.Document.IsSet() {
-			d := o.Document.Value()
-			if d == nil {
-				p.Options.AddUnsetField(stripe.IdentityVerificationSessionUpdateOptionsParamsUnsetFieldDocument)
-			} else {
-				doc := stripe.IdentityVerificationSessionUpdateOptionsDocumentParams(documentOptions(d))
-				p.Options.Document = &doc
-			}
+		if doc == nil {
+			p.Options.AddUnsetField(stripe.IdentityVerificationSessionUpdateOptionsParamsUnsetFieldDocument)
+		} else {
+			p.Options.Document = (*stripe.IdentityVerificationSessionUpdateOptionsDocumentParams)(doc)
 		}
 	}
 	if d := in.ProvidedDetails; d != nil {
@@ -113,18 +105,27 @@ func updateParams(in model.UpdateVerificationSessionInput) (*stripe.IdentityVeri
 	return p, nil
 }
 
-// documentOptions builds the document options that stripe-go declares three
-// times (create, update, generic) with the same fields.
-func documentOptions(d *model.DocumentOptionsInput) stripe.IdentityVerificationSessionOptionsDocumentParams {
-	out := stripe.IdentityVerificationSessionOptionsDocumentParams{
+// documentOptions reads options.document: set is false when it is absent,
+// and doc is nil when it is null (remove the options). stripe-go declares
+// the document params three times (create, update, generic) with the same
+// fields, so the generic one converts to either.
+func documentOptions(o *model.VerificationSessionOptionsInput) (doc *stripe.IdentityVerificationSessionOptionsDocumentParams, set bool) {
+	if o == nil || !o.Document.IsSet() {
+		return nil, false
+	}
+	d := o.Document.Value()
+	if d == nil {
+		return nil, true
+	}
+	doc = &stripe.IdentityVerificationSessionOptionsDocumentParams{
 		RequireIDNumber:       d.RequireIDNumber,
 		RequireLiveCapture:    d.RequireLiveCapture,
 		RequireMatchingSelfie: d.RequireMatchingSelfie,
 	}
 	for _, t := range d.AllowedTypes {
-		out.AllowedTypes = append(out.AllowedTypes, stripe.String(enumToStripe(t)))
+		doc.AllowedTypes = append(doc.AllowedTypes, stripe.String(enumToStripe(t)))
 	}
-	return out
+	return doc, true
 }
 
 func inputType(t model.VerificationSessionType) (string, error) {

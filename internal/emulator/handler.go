@@ -53,6 +53,21 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
+// decodeExpand decodes a request for an endpoint that returns object (a
+// list of them if list) and reads its expand[]. On a bad request it writes
+// Stripe's error and reports false.
+func decodeExpand(w http.ResponseWriter, r *http.Request, spec *param, object string, list bool) (*form, expansion, bool) {
+	f, aerr := decode(r, spec)
+	if aerr == nil {
+		var ex expansion
+		if ex, aerr = parseExpand(f, object, list); aerr == nil {
+			return f, ex, true
+		}
+	}
+	writeError(w, aerr)
+	return nil, expansion{}, false
+}
+
 // decode reads the request's parameters (the query of a GET, the form body
 // and query of a POST) and checks them against spec.
 func decode(r *http.Request, spec *param) (*form, *apiError) {

@@ -13,14 +13,8 @@ const (
 )
 
 func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specExpandOnly)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	ex, aerr := parseExpand(f, "verification_report", false)
-	if aerr != nil {
-		writeError(w, aerr)
+	_, ex, ok := decodeExpand(w, r, specExpandOnly, "verification_report", false)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
@@ -37,14 +31,8 @@ func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) listReports(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specListReports)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	ex, aerr := parseExpand(f, "verification_report", true)
-	if aerr != nil {
-		writeError(w, aerr)
+	f, ex, ok := decodeExpand(w, r, specListReports, "verification_report", true)
+	if !ok {
 		return
 	}
 	q := &listQuery{table: "reports", object: "verification_report"}

@@ -11,14 +11,8 @@ import (
 const sessionsURL = "/v1/identity/verification_sessions"
 
 func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specCreateSession)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	ex, aerr := parseExpand(f, "verification_session", false)
-	if aerr != nil {
-		writeError(w, aerr)
+	f, ex, ok := decodeExpand(w, r, specCreateSession, "verification_session", false)
+	if !ok {
 		return
 	}
 	s, aerr := sessionFromParams(f)
@@ -135,14 +129,8 @@ func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specUpdateSession)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	ex, aerr := parseExpand(f, "verification_session", false)
-	if aerr != nil {
-		writeError(w, aerr)
+	f, ex, ok := decodeExpand(w, r, specUpdateSession, "verification_session", false)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
@@ -184,14 +172,8 @@ func (e *Emulator) redactSession(w http.ResponseWriter, r *http.Request) {
 // sessionAction serves the endpoints on one session that take only expand:
 // retrieve and the POST /{id}/action ones.
 func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
-	f, aerr := decode(r, specExpandOnly)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	ex, aerr := parseExpand(f, "verification_session", false)
-	if aerr != nil {
-		writeError(w, aerr)
+	_, ex, ok := decodeExpand(w, r, specExpandOnly, "verification_session", false)
+	if !ok {
 		return
 	}
 	id := r.PathValue("id")
@@ -205,14 +187,8 @@ func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act fun
 }
 
 func (e *Emulator) listSessions(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specListSessions)
-	if aerr != nil {
-		writeError(w, aerr)
-		return
-	}
-	ex, aerr := parseExpand(f, "verification_session", true)
-	if aerr != nil {
-		writeError(w, aerr)
+	f, ex, ok := decodeExpand(w, r, specListSessions, "verification_session", true)
+	if !ok {
 		return
 	}
 	q := &listQuery{table: "sessions", object: "verification_session"}
