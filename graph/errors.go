@@ -70,11 +70,13 @@ func classify(e *stripe.Error) stripeFailure {
 		return stripeFailure{CodeBadUserInput, model.UserErrorCodeInvalid, "Stripe has no object with the ID given here."}
 	case e.Code == stripe.ErrorCodeResourceMissing || e.HTTPStatusCode == http.StatusNotFound:
 		return stripeFailure{CodeNotFound, model.UserErrorCodeNotFound, "No verification session has this ID."}
+	case e.HTTPStatusCode == http.StatusConflict:
+		// Also a retry while the first request with its idempotency key
+		// still runs: retrying later is right.
+		return stripeFailure{CodeConflict, "", "The session is being changed by another request; retry."}
 	case e.Type == stripe.ErrorTypeIdempotency:
 		return stripeFailure{CodeConflict, model.UserErrorCodeIdempotencyKeyReused,
 			"This idempotency key was already used with different input."}
-	case e.HTTPStatusCode == http.StatusConflict:
-		return stripeFailure{CodeConflict, "", "The session is being changed by another request; retry."}
 	case e.HTTPStatusCode == http.StatusUnauthorized || e.HTTPStatusCode == http.StatusForbidden:
 		return stripeFailure{CodeUnauthenticated, "", "Stripe rejected idgraph's API key."}
 	case e.HTTPStatusCode == http.StatusTooManyRequests:

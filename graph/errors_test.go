@@ -359,6 +359,7 @@ func TestUpstreamErrorsInMutations(t *testing.T) {
 		},
 		{name: "a 500 is an UPSTREAM_UNAVAILABLE error", err: stripeErr(500, stripe.ErrorTypeAPI, "", "", secretText), wantCode: "UPSTREAM_UNAVAILABLE"},
 		{name: "a 409 is a CONFLICT error", err: stripeErr(409, stripe.ErrorTypeInvalidRequest, "lock_timeout", "", secretText), wantCode: "CONFLICT"},
+		{name: "a retry while the first request with its key runs is a CONFLICT error", err: stripeErr(409, stripe.ErrorTypeIdempotency, "idempotency_key_in_use", "", secretText), wantCode: "CONFLICT"},
 		{name: "a 429 is a RATE_LIMITED error", err: stripeErr(429, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeRateLimit, "", secretText), wantCode: "RATE_LIMITED"},
 		{name: "a 401 is an UNAUTHENTICATED error", err: stripeErr(401, stripe.ErrorTypeInvalidRequest, "", "", secretText), wantCode: "UNAUTHENTICATED"},
 		{name: "a network failure is an UPSTREAM_UNAVAILABLE error", err: &url.Error{Op: "Post", URL: "https://api.stripe.com", Err: errors.New(secretText)}, wantCode: "UPSTREAM_UNAVAILABLE"},

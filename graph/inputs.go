@@ -22,6 +22,9 @@ const (
 )
 
 func createParams(in model.CreateVerificationSessionInput) (*stripe.IdentityVerificationSessionCreateParams, error) {
+	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	p := &stripe.IdentityVerificationSessionCreateParams{
 		ClientReferenceID:      in.ClientReferenceID,
 		VerificationFlow:       in.VerificationFlow,
@@ -64,6 +67,9 @@ func createParams(in model.CreateVerificationSessionInput) (*stripe.IdentityVeri
 }
 
 func updateParams(in model.UpdateVerificationSessionInput) (*stripe.IdentityVerificationSessionUpdateParams, error) {
+	if err := checkSession(in.ID, in.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	p := &stripe.IdentityVerificationSessionUpdateParams{}
 	p.IdempotencyKey = in.IdempotencyKey
 	if in.Type != nil {
@@ -103,6 +109,45 @@ func updateParams(in model.UpdateVerificationSessionInput) (*stripe.IdentityVeri
 		p.ProvidedDetails = &stripe.IdentityVerificationSessionUpdateProvidedDetailsParams{Email: d.Email, Phone: d.Phone}
 	}
 	return p, nil
+}
+
+func cancelParams(in model.CancelVerificationSessionInput) (*stripe.IdentityVerificationSessionCancelParams, error) {
+	if err := checkSession(in.ID, in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	p := &stripe.IdentityVerificationSessionCancelParams{}
+	p.IdempotencyKey = in.IdempotencyKey
+	return p, nil
+}
+
+func redactParams(in model.RedactVerificationSessionInput) (*stripe.IdentityVerificationSessionRedactParams, error) {
+	if err := checkSession(in.ID, in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	p := &stripe.IdentityVerificationSessionRedactParams{}
+	p.IdempotencyKey = in.IdempotencyKey
+	return p, nil
+}
+
+// checkSession checks the inputs every mutation of an existing session has.
+func checkSession(id string, idempotencyKey *string) error {
+	if err := checkSessionID([]string{"id"}, id); err != nil {
+		return err
+	}
+	return checkIdempotencyKey(idempotencyKey)
+}
+
+// maxIdempotencyKeyLen is Stripe's limit on an Idempotency-Key.
+const maxIdempotencyKeyLen = 255
+
+func checkIdempotencyKey(key *string) error {
+	if key == nil {
+		return nil
+	}
+	if *key == "" || len(*key) > maxIdempotencyKeyLen || strings.ContainsAny(*key, "\r\n") {
+		return badInput([]string{"idempotencyKey"}, fmt.Sprintf("An idempotency key must be 1 to %d characters on one line.", maxIdempotencyKeyLen))
+	}
+	return nil
 }
 
 // documentOptions reads options.document: set is false when it is absent,

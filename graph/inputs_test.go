@@ -361,6 +361,13 @@ func TestMutationInputRules(t *testing.T) {
 			[]userError{{Field: []string{"type"}, Code: "INVALID"}}},
 		{"type VERIFICATION_FLOW cannot be requested", map[string]any{"type": "VERIFICATION_FLOW"},
 			[]userError{{Field: []string{"type"}, Code: "INVALID"}}},
+		{"a 255-character idempotency key is allowed", map[string]any{"idempotencyKey": strings.Repeat("k", 255)}, nil},
+		{"a 256-character idempotency key is too long for Stripe", map[string]any{"idempotencyKey": strings.Repeat("k", 256)},
+			[]userError{{Field: []string{"idempotencyKey"}, Code: "INVALID"}}},
+		{"an empty idempotency key is rejected", map[string]any{"idempotencyKey": ""},
+			[]userError{{Field: []string{"idempotencyKey"}, Code: "INVALID"}}},
+		{"an idempotency key cannot break the header line", map[string]any{"idempotencyKey": "a\r\nX-Injected: 1"},
+			[]userError{{Field: []string{"idempotencyKey"}, Code: "INVALID"}}},
 	}
 	for _, tt := range tests {
 		for _, m := range []string{"update", "create"} {

@@ -23,9 +23,6 @@ func (r *mutationResolver) CreateVerificationSession(ctx context.Context, input 
 }
 
 func (r *mutationResolver) UpdateVerificationSession(ctx context.Context, input model.UpdateVerificationSessionInput) (*model.VerificationSessionPayload, error) {
-	if err := checkSessionID([]string{"id"}, input.ID); err != nil {
-		return failed(err, mutation{existing: true})
-	}
 	params, err := updateParams(input)
 	if err != nil {
 		return failed(err, mutation{existing: true})
@@ -36,21 +33,21 @@ func (r *mutationResolver) UpdateVerificationSession(ctx context.Context, input 
 }
 
 func (r *mutationResolver) CancelVerificationSession(ctx context.Context, input model.CancelVerificationSessionInput) (*model.VerificationSessionPayload, error) {
-	if err := checkSessionID([]string{"id"}, input.ID); err != nil {
+	params, err := cancelParams(input)
+	if err != nil {
 		return failed(err, mutation{existing: true})
 	}
-	params := &stripe.IdentityVerificationSessionCancelParams{Expand: sessionExpand(ctx, "", "verificationSession")}
-	params.IdempotencyKey = input.IdempotencyKey
+	params.Expand = sessionExpand(ctx, "", "verificationSession")
 	s, err := r.Identity.Cancel(ctx, input.ID, params)
 	return payload(s, err, mutation{existing: true})
 }
 
 func (r *mutationResolver) RedactVerificationSession(ctx context.Context, input model.RedactVerificationSessionInput) (*model.VerificationSessionPayload, error) {
-	if err := checkSessionID([]string{"id"}, input.ID); err != nil {
+	params, err := redactParams(input)
+	if err != nil {
 		return failed(err, mutation{existing: true})
 	}
-	params := &stripe.IdentityVerificationSessionRedactParams{Expand: sessionExpand(ctx, "", "verificationSession")}
-	params.IdempotencyKey = input.IdempotencyKey
+	params.Expand = sessionExpand(ctx, "", "verificationSession")
 	s, err := r.Identity.Redact(ctx, input.ID, params)
 	return payload(s, err, mutation{existing: true})
 }
