@@ -52,8 +52,8 @@
 //     check with its *_unverified_other code in the report.
 //   - Session urls stay valid for 48 hours and until a submission; every
 //     retrieve in requires_input mints a new client_secret and url, and the
-//     earlier ones stay valid too (Stripe also renews them; whether it keeps
-//     old ones valid is not documented). client_secret is not checked
+//     earlier ones stay valid too, up to the 100 newest per session (Stripe
+//     also renews them; whether it keeps old ones valid is not documented). client_secret is not checked
 //     anywhere, since there is no Stripe.js.
 //   - Redaction scrubs the data at once (status "processing") and reaches
 //     "redacted" after ProcessingDelay, not days later. Redacting again is

@@ -26,13 +26,20 @@ const (
 // redacted replaces personal data, as Stripe does.
 const redacted = "[redacted]"
 
+// maxLiveTokens bounds the unused url tokens kept per session, so that an
+// app polling a session does not grow the database without end.
+const maxLiveTokens = 100
+
 // mintURL gives s a new client secret and url token. Earlier tokens stay
-// valid until used or expired: a retrieve must not break a link that a user
-// has already opened.
+// valid until used or expired, or until maxLiveTokens newer ones exist: a
+// retrieve must not break a link that a user has already opened.
 func mintURL(t *txn, s *session) error {
 	s.ClientSecret = newClientSecret(s.ID)
 	s.URLToken = newURLToken()
-	return insertToken(t.ctx, t, s.URLToken, s.ID, t.now.Unix())
+	if err := insertToken(t.ctx, t, s.URLToken, s.ID, t.now.Unix()); err != nil {
+		return err
+	}
+	return pruneTokens(t.ctx, t, s.ID, s.URLToken, t.now.Add(-tokenLifetime).Unix(), maxLiveTokens)
 }
 
 // createSession stores s, new in requires_input.

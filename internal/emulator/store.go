@@ -175,6 +175,16 @@ func tokenSession(ctx context.Context, q querier, token string, notBefore int64)
 	return id, err
 }
 
+// pruneTokens deletes a session's url tokens that can no longer be used
+// (used, or minted before notBefore) and all but its keep newest ones,
+// never the token just minted.
+func pruneTokens(ctx context.Context, q querier, sessionID, newest string, notBefore int64, keep int) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM session_tokens WHERE session_id = ? AND token != ? AND (used = 1 OR created < ? OR token NOT IN (
+		SELECT token FROM session_tokens WHERE session_id = ? ORDER BY created DESC LIMIT ?))`,
+		sessionID, newest, notBefore, sessionID, keep)
+	return err
+}
+
 // useTokens spends every url token of a session: a url is single use.
 func useTokens(ctx context.Context, q querier, sessionID string) error {
 	_, err := q.ExecContext(ctx, `UPDATE session_tokens SET used = 1 WHERE session_id = ? AND used = 0`, sessionID)
