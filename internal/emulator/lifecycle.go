@@ -39,7 +39,7 @@ func mintURL(t *txn, s *session) error {
 	if err := insertToken(t.ctx, t, s.URLToken, s.ID, t.now.Unix()); err != nil {
 		return err
 	}
-	return pruneTokens(t.ctx, t, s.ID, s.URLToken, t.now.Add(-tokenLifetime).Unix(), maxLiveTokens)
+	return pruneTokens(t.ctx, t, s.ID, t.now.Add(-tokenLifetime).Unix(), maxLiveTokens)
 }
 
 // createSession stores s, new in requires_input.

@@ -78,6 +78,12 @@ CREATE TABLE idempotency (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_created ON idempotency(created);
 `,
+	// 2: url tokens count up per session, so that pruning keeps the newest
+	// (created is in seconds: many tokens can share one).
+	`
+ALTER TABLE session_tokens ADD COLUMN minted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX session_tokens_minted ON session_tokens(session_id, minted);
+`,
 }
 
 // migrate brings the schema to the newest version, one transaction per

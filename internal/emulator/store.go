@@ -158,8 +158,9 @@ func reportsOf(ctx context.Context, q querier, sessionID string) ([]*report, err
 }
 
 func insertToken(ctx context.Context, q querier, token, sessionID string, created int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO session_tokens (token, session_id, created) VALUES (?, ?, ?)`,
-		token, sessionID, created)
+	_, err := q.ExecContext(ctx, `INSERT INTO session_tokens (token, session_id, created, minted)
+		VALUES (?, ?, ?, (SELECT COALESCE(MAX(minted), 0) + 1 FROM session_tokens WHERE session_id = ?))`,
+		token, sessionID, created, sessionID)
 	return err
 }
 
@@ -176,12 +177,11 @@ func tokenSession(ctx context.Context, q querier, token string, notBefore int64)
 }
 
 // pruneTokens deletes a session's url tokens that can no longer be used
-// (used, or minted before notBefore) and all but its keep newest ones,
-// never the token just minted.
-func pruneTokens(ctx context.Context, q querier, sessionID, newest string, notBefore int64, keep int) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM session_tokens WHERE session_id = ? AND token != ? AND (used = 1 OR created < ? OR token NOT IN (
-		SELECT token FROM session_tokens WHERE session_id = ? ORDER BY created DESC LIMIT ?))`,
-		sessionID, newest, notBefore, sessionID, keep)
+// (used, or minted before notBefore) and all but its keep newest ones.
+func pruneTokens(ctx context.Context, q querier, sessionID string, notBefore int64, keep int) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM session_tokens WHERE session_id = ? AND (used = 1 OR created < ? OR minted <= (
+		SELECT minted FROM session_tokens WHERE session_id = ? ORDER BY minted DESC LIMIT 1 OFFSET ?))`,
+		sessionID, notBefore, sessionID, keep)
 	return err
 }
 
