@@ -42,11 +42,10 @@ type ManualClock struct {
 }
 
 type manualTimer struct {
-	c       *ManualClock
-	at      time.Time
-	seq     int
-	f       func()
-	stopped bool
+	c   *ManualClock
+	at  time.Time
+	seq int
+	f   func()
 }
 
 // NewManualClock returns a ManualClock that reads t until advanced.

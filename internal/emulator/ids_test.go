@@ -24,7 +24,7 @@ func TestIDsHaveStripesShape(t *testing.T) {
 			}
 		})
 	}
-	if newID(prefixSession) == newID(prefixSession) {
+	if a, b := newID(prefixSession), newID(prefixSession); a == b {
 		t.Fatal("two IDs are equal")
 	}
 }

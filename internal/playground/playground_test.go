@@ -309,7 +309,7 @@ func TestDefaultQueryMatchesSchema(t *testing.T) {
 	if gqlErr != nil {
 		t.Fatalf("loading %s: %v", schemaFile, gqlErr)
 	}
-	if _, errs := gqlparser.LoadQuery(schema, DefaultQuery); len(errs) > 0 {
+	if _, errs := gqlparser.LoadQueryWithRules(schema, DefaultQuery, nil); len(errs) > 0 {
 		t.Errorf("DefaultQuery does not validate against %s: %v", schemaFile, errs)
 	}
 }
