@@ -41,6 +41,13 @@
 // Each transition is recorded as an event. Pending delayed transitions are
 // kept in the database and rescheduled by New after a restart.
 //
+// # Development signing secret
+//
+// The database also keeps a development JWT signing secret for idgraph's own
+// tokens (LoadDevSigningSecret, Emulator.DevSigningSecret): 32 random bytes
+// made on first use, so that "idgraph token" and the running server agree
+// on it with nothing to configure. It is not part of Stripe's API.
+//
 // # Differences from Stripe
 //
 //   - Test mode only: livemode is always false and live keys are refused.

@@ -84,36 +84,61 @@ CREATE INDEX idempotency_created ON idempotency(created);
 ALTER TABLE session_tokens ADD COLUMN minted INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX session_tokens_minted ON session_tokens(session_id, minted);
 `,
+	// 3: settings of the emulator itself, such as the development signing
+	// secret (devsecret.go).
+	`
+CREATE TABLE settings (
+	name  TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // migrate brings the schema to the newest version, one transaction per
-// migration so that a crash leaves a consistent version behind.
+// migration so that a crash leaves a consistent version behind. The version
+// is read inside each (BEGIN IMMEDIATE) transaction, so two processes that
+// open a new file at once do not both run the same migration.
 func migrate(ctx context.Context, db *sql.DB) error {
-	var v int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if v > len(migrations) {
-		return fmt.Errorf("database schema version %d is newer than this emulator (%d)", v, len(migrations))
-	}
-	for i := v; i < len(migrations); i++ {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
+	for {
+		done, err := migrateStep(ctx, db)
+		if err != nil || done {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("migration %d: %w", i+1, err)
-		}
-		// user_version lives in the database header, which SQLite writes
-		// inside the transaction: the migration and its number commit together.
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			_ = tx.Rollback()
-			return fmt.Errorf("migration %d: set version: %w", i+1, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migration %d: commit: %w", i+1, err)
-		}
 	}
-	return nil
+}
+
+// migrateStep applies the next migration, if any; done reports that the
+// schema is current.
+func migrateStep(ctx context.Context, db *sql.DB) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer func() {
+		if err != nil || done {
+			_ = tx.Rollback()
+		}
+	}()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return false, fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(migrations) {
+		return false, fmt.Errorf("database schema version %d is newer than this emulator (%d)", v, len(migrations))
+	}
+	if v == len(migrations) {
+		return true, nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return false, fmt.Errorf("migration %d: %w", v+1, err)
+	}
+	// user_version lives in the database header, which SQLite writes
+	// inside the transaction: the migration and its number commit together.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+		return false, fmt.Errorf("migration %d: set version: %w", v+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("migration %d: commit: %w", v+1, err)
+	}
+	return false, nil
 }
