@@ -58,7 +58,7 @@ func benchHandler(b *testing.B) http.Handler {
 	fake.ListFunc = func(context.Context, *stripe.IdentityVerificationSessionListParams) (identity.Page, error) {
 		return identity.Page{Sessions: page, HasMore: true}, nil
 	}
-	return NewHandler(fake, discardLogger())
+	return newTestHandler(fake, discardLogger())
 }
 
 func benchQuery(b *testing.B, query string) {

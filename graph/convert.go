@@ -204,6 +204,7 @@ func reportFromStripe(r *stripe.IdentityVerificationReport) *model.VerificationR
 			LastName:       nullable(d.LastName),
 			Address:        addressFromStripe(d.Address),
 			Number:         nullable(d.Number),
+			Sex:            enumFromStripe(d.Sex, model.SexUnknown),
 			Files:          d.Files,
 		}
 		if d.Error != nil {

@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/stripe/stripe-go/v85"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/idgraph/idgraph/graph/model"
+	"github.com/idgraph/idgraph/internal/auth"
 )
 
 // This file is the one place where errors become what clients see: GraphQL
@@ -31,6 +33,7 @@ const (
 	CodeRateLimited         Code = "RATE_LIMITED"
 	CodeUpstreamUnavailable Code = "UPSTREAM_UNAVAILABLE"
 	CodeUnauthenticated     Code = "UNAUTHENTICATED"
+	CodeForbidden           Code = "FORBIDDEN"
 	CodeInternal            Code = "INTERNAL"
 )
 
@@ -64,12 +67,14 @@ type stripeFailure struct {
 // message is not passed on: it is upstream text, written for Stripe's users.
 func classify(e *stripe.Error) stripeFailure {
 	switch {
-	case e.Code == stripe.ErrorCodeResourceMissing && e.Param != "" && e.Param != "id":
+	case e.HTTPStatusCode == http.StatusNotFound:
+		// The session of the request's path does not exist; Stripe names
+		// the path parameter in param ("session"), which is no input field.
+		return stripeFailure{CodeNotFound, model.UserErrorCodeNotFound, "No verification session has this ID."}
+	case e.Code == stripe.ErrorCodeResourceMissing:
 		// An ID given in a parameter (related_customer, starting_after)
 		// names nothing: the parameter is wrong, not the session.
 		return stripeFailure{CodeBadUserInput, model.UserErrorCodeInvalid, "Stripe has no object with the ID given here."}
-	case e.Code == stripe.ErrorCodeResourceMissing || e.HTTPStatusCode == http.StatusNotFound:
-		return stripeFailure{CodeNotFound, model.UserErrorCodeNotFound, "No verification session has this ID."}
 	case e.HTTPStatusCode == http.StatusConflict:
 		// Also a retry while the first request with its idempotency key
 		// still runs: retrying later is right.
@@ -77,8 +82,12 @@ func classify(e *stripe.Error) stripeFailure {
 	case e.Type == stripe.ErrorTypeIdempotency:
 		return stripeFailure{CodeConflict, model.UserErrorCodeIdempotencyKeyReused,
 			"This idempotency key was already used with different input."}
-	case e.HTTPStatusCode == http.StatusUnauthorized || e.HTTPStatusCode == http.StatusForbidden:
-		return stripeFailure{CodeUnauthenticated, "", "Stripe rejected idgraph's API key."}
+	case e.HTTPStatusCode == http.StatusUnauthorized:
+		// idgraph's own key, not the caller's credential: nothing the
+		// caller can do, and the operator must hear of it.
+		return stripeFailure{CodeInternal, "", "idgraph is misconfigured: Stripe rejected its API key."}
+	case e.HTTPStatusCode == http.StatusForbidden:
+		return stripeFailure{CodeInternal, "", "idgraph is misconfigured: its Stripe key lacks a permission this operation needs."}
 	case e.HTTPStatusCode == http.StatusTooManyRequests:
 		return stripeFailure{CodeRateLimited, "", "Too many requests to Stripe; retry later."}
 	case e.HTTPStatusCode >= 500:
@@ -126,6 +135,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		var (
 			in   *inputError
+			fe   *auth.ForbiddenError
+			ue   *auth.UnauthenticatedError
+			sens *sensitiveError
 			se   *stripe.Error
 			re   *resolverError
 			gerr *gqlerror.Error
@@ -133,6 +145,17 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		switch {
 		case errors.As(err, &in):
 			setError(gqlErr, in.code, in.message)
+		case errors.As(err, &fe):
+			setError(gqlErr, CodeForbidden, fe.Message)
+		case errors.As(err, &ue):
+			setError(gqlErr, CodeUnauthenticated, ue.Message)
+		case errors.As(err, &sens) && errors.As(err, &se) && se.HTTPStatusCode == http.StatusForbidden:
+			setError(gqlErr, CodeForbidden, sensitiveRefusal(se))
+			if se.RequestID != "" {
+				gqlErr.Extensions["stripeRequestId"] = se.RequestID
+			}
+		case errors.As(err, &sens) && errors.Is(err, errSensitiveChanged):
+			setError(gqlErr, CodeConflict, "The session changed while it was read; retry.")
 		case errors.As(err, &se):
 			f := classify(se)
 			setError(gqlErr, f.code, f.message)
@@ -200,9 +223,16 @@ func Recover(logger *slog.Logger) graphql.RecoverFunc {
 func userErrorsFrom(err error, m mutation) (ue []model.UserError, ok bool) {
 	var (
 		in *inputError
+		fe *auth.ForbiddenError
 		se *stripe.Error
 	)
 	switch {
+	case errors.As(err, &fe):
+		u := model.UserError{Message: fe.Message, Code: model.UserErrorCodeForbidden}
+		if fe.Param != "" {
+			u.Field = inputField(m.metadata)(fe.Param)
+		}
+		return []model.UserError{u}, true
 	case errors.As(err, &in):
 		code := model.UserErrorCodeInvalid
 		if in.code == CodeNotFound {
@@ -234,4 +264,17 @@ func userErrorsFrom(err error, m mutation) (ue []model.UserError, ok bool) {
 		return []model.UserError{u}, true
 	}
 	return nil, false
+}
+
+// sensitiveRefusal says which of Stripe's rules on sensitive verification
+// results refused them, and what fixes it: Stripe serves them only to a
+// restricted key with the "Read sensitive verification results" permission,
+// and to such a key only within 48 hours of the verification unless the key
+// is IP-restricted.
+func sensitiveRefusal(e *stripe.Error) string {
+	msg := strings.ToLower(e.Msg)
+	if strings.Contains(msg, "48 hours") || strings.Contains(msg, "ip restrict") || strings.Contains(msg, "ip-restrict") {
+		return "Stripe serves sensitive verification results only within 48 hours of the verification, unless idgraph's restricted key is IP-restricted; the operator can add an IP restriction to the key."
+	}
+	return "Stripe serves sensitive verification results only to a restricted API key with the \"Read sensitive verification results\" permission; the operator must give idgraph such a key (rk_…) instead of a secret key."
 }

@@ -132,7 +132,9 @@ var upstreamErrors = []struct {
 	{"a 429 is RATE_LIMITED", stripeErr(429, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeRateLimit, "", secretText), "RATE_LIMITED", true},
 	{"a 500 is UPSTREAM_UNAVAILABLE", stripeErr(500, stripe.ErrorTypeAPI, "", "", secretText), "UPSTREAM_UNAVAILABLE", true},
 	{"a 503 is UPSTREAM_UNAVAILABLE", stripeErr(503, stripe.ErrorTypeAPI, "", "", secretText), "UPSTREAM_UNAVAILABLE", true},
-	{"a 401 is UNAUTHENTICATED", stripeErr(401, stripe.ErrorTypeInvalidRequest, "", "", secretText), "UNAUTHENTICATED", true},
+	{"a 404 naming Stripe's path parameter is NOT_FOUND", stripeErr(404, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeResourceMissing, "session", secretText), "NOT_FOUND", true},
+	{"a 401 (idgraph's own Stripe key) is INTERNAL, not the caller's UNAUTHENTICATED", stripeErr(401, stripe.ErrorTypeInvalidRequest, "", "", secretText), "INTERNAL", true},
+	{"a 403 outside the sensitive call is INTERNAL", stripeErr(403, stripe.ErrorTypeInvalidRequest, "", "", secretText), "INTERNAL", true},
 	{"a network failure is UPSTREAM_UNAVAILABLE", &url.Error{Op: "Get", URL: "https://api.stripe.com/v1/identity/verification_sessions/vs_1", Err: fmt.Errorf("%s: %w", secretText, syscall.ECONNREFUSED)}, "UPSTREAM_UNAVAILABLE", false},
 	{"a deadline is UPSTREAM_UNAVAILABLE", fmt.Errorf("%s: %w", secretText, context.DeadlineExceeded), "UPSTREAM_UNAVAILABLE", false},
 	{"a plain Go error is INTERNAL", errors.New(secretText), "INTERNAL", false},
@@ -183,7 +185,7 @@ func TestUpstreamErrorsInQueries(t *testing.T) {
 				fake := newFake(t)
 				q.fake(fake, tt.err)
 				var logs bytes.Buffer
-				c := client.New(NewHandler(fake, slog.New(slog.NewJSONHandler(&logs, nil))))
+				c := client.New(newTestHandler(fake, slog.New(slog.NewJSONHandler(&logs, nil))))
 				r := do(t, c, q.query)
 				wantCodes(t, r, tt.code)
 				wantData(t, r, q.wantData)
@@ -229,7 +231,7 @@ func TestUpstreamErrorsAreLoggedOnce(t *testing.T) {
 				return nil, tt.err
 			}
 			var logs bytes.Buffer
-			c := client.New(NewHandler(fake, slog.New(slog.NewJSONHandler(&logs, nil))))
+			c := client.New(newTestHandler(fake, slog.New(slog.NewJSONHandler(&logs, nil))))
 			do(t, c, `{ verificationSession(id: "vs_1") { id } }`)
 			lines := strings.Count(logs.String(), "\n")
 			if lines != tt.logs {
@@ -361,7 +363,7 @@ func TestUpstreamErrorsInMutations(t *testing.T) {
 		{name: "a 409 is a CONFLICT error", err: stripeErr(409, stripe.ErrorTypeInvalidRequest, "lock_timeout", "", secretText), wantCode: "CONFLICT"},
 		{name: "a retry while the first request with its key runs is a CONFLICT error", err: stripeErr(409, stripe.ErrorTypeIdempotency, "idempotency_key_in_use", "", secretText), wantCode: "CONFLICT"},
 		{name: "a 429 is a RATE_LIMITED error", err: stripeErr(429, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeRateLimit, "", secretText), wantCode: "RATE_LIMITED"},
-		{name: "a 401 is an UNAUTHENTICATED error", err: stripeErr(401, stripe.ErrorTypeInvalidRequest, "", "", secretText), wantCode: "UNAUTHENTICATED"},
+		{name: "a 401 (idgraph's own Stripe key) is an INTERNAL error", err: stripeErr(401, stripe.ErrorTypeInvalidRequest, "", "", secretText), wantCode: "INTERNAL"},
 		{name: "a network failure is an UPSTREAM_UNAVAILABLE error", err: &url.Error{Op: "Post", URL: "https://api.stripe.com", Err: errors.New(secretText)}, wantCode: "UPSTREAM_UNAVAILABLE"},
 		{name: "a plain Go error is an INTERNAL error", err: errors.New(secretText), wantCode: "INTERNAL"},
 	}
@@ -458,7 +460,7 @@ func TestUnknownEnumValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := newFake(t)
-			status, r := doHTTP(t, NewHandler(fake, discardLogger()), tt.query, tt.vars)
+			status, r := doHTTP(t, newTestHandler(fake, discardLogger()), tt.query, tt.vars)
 			if status >= 500 {
 				t.Errorf("HTTP status %d, want a client error", status)
 			}

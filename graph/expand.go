@@ -4,49 +4,86 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/idgraph/idgraph/internal/auth"
 )
 
 // This file decides Stripe's expand[] from the GraphQL selection set, so a
-// query pays for exactly the data it asks for, in the same Stripe call.
+// query pays for exactly the data it asks for and the caller may read.
 
 // reportFields are the fields of VerificationReport that an unexpanded report
 // (only its ID) cannot answer.
 var reportFields = []string{"created", "type", "document", "idNumber", "selfie", "email", "phone"}
 
-// expansion is one Stripe expand path and the GraphQL fields that need it.
+// expansion is one Stripe expand path, the GraphQL fields that need it, and
+// the scope a caller must hold to read them.
 type expansion struct {
 	stripe string
 	fields []string
+	scope  string
 }
 
 // sessionExpansions lists, for a VerificationSession selection, what Stripe
-// must expand. verified_outputs.dob and .id_number are returned only when
-// expanded by name, even inside an expanded verified_outputs.
+// must expand in the session's own call.
 var sessionExpansions = func() []expansion {
 	report := make([]string, len(reportFields))
 	for i, f := range reportFields {
 		report[i] = "lastVerificationReport." + f
 	}
 	return []expansion{
-		{"verified_outputs", []string{"verifiedOutputs"}},
-		{"verified_outputs.dob", []string{"verifiedOutputs.dob"}},
-		{"verified_outputs.id_number", []string{"verifiedOutputs.idNumber"}},
-		{"provided_details", []string{"providedDetails"}},
-		{"last_verification_report", report},
+		{"verified_outputs", []string{"verifiedOutputs"}, auth.ScopeReadOutputs},
+		{"provided_details", []string{"providedDetails"}, ""},
+		{"last_verification_report", report, auth.ScopeReadOutputs},
 	}
 }()
 
-// sessionExpand returns the expand[] paths for the VerificationSessions the
+// sensitiveExpansions are Stripe's sensitive verification results: returned
+// only when expanded by name, and only to a restricted key with the sensitive
+// read permission, so they go in a call of their own (sensitive.go). The
+// caller needs both scopes: the parent's and the sensitive one.
+var sensitiveExpansions = []expansion{
+	{"verified_outputs.dob", []string{"verifiedOutputs.dob"}, auth.ScopeReadSensitive},
+	{"verified_outputs.id_number", []string{"verifiedOutputs.idNumber"}, auth.ScopeReadSensitive},
+	{"verified_outputs.sex", []string{"verifiedOutputs.sex"}, auth.ScopeReadSensitive},
+	{"verified_outputs.unparsed_place_of_birth", []string{"verifiedOutputs.unparsedPlaceOfBirth"}, auth.ScopeReadSensitive},
+	{"verified_outputs.unparsed_sex", []string{"verifiedOutputs.unparsedSex"}, auth.ScopeReadSensitive},
+	{"last_verification_report.document.number", []string{"lastVerificationReport.document.number"}, auth.ScopeReadSensitive},
+	{"last_verification_report.document.dob", []string{"lastVerificationReport.document.dob"}, auth.ScopeReadSensitive},
+	{"last_verification_report.document.sex", []string{"lastVerificationReport.document.sex"}, auth.ScopeReadSensitive},
+	{"last_verification_report.id_number.dob", []string{"lastVerificationReport.idNumber.dob"}, auth.ScopeReadSensitive},
+	{"last_verification_report.id_number.id_number", []string{"lastVerificationReport.idNumber.idNumber"}, auth.ScopeReadSensitive},
+}
+
+// selection is what a field's selection of sessions asks Stripe for: the
+// expansions of the main call, and the sensitive ones of a second call.
+type selection struct {
+	expand    []*string
+	sensitive []*string
+}
+
+// sessionSelection reads the selection for the VerificationSessions the
 // current field returns. at lists where the sessions sit in the field's
 // selection ("" for the field itself, "edges.node" for a connection);
-// stripePrefix is "data." for lists. It returns nil when the selection needs
-// nothing expanded, so that no expand parameter is sent at all.
-func sessionExpand(ctx context.Context, stripePrefix string, at ...string) []*string {
+// stripePrefix is "data." for lists. Each list is nil when nothing is to be
+// expanded, so that no expand parameter is sent at all.
+func sessionSelection(ctx context.Context, stripePrefix string, at ...string) selection {
+	p := auth.FromContext(ctx)
+	sel := selection{expand: expandPaths(ctx, p, stripePrefix, sessionExpansions, at)}
+	if p.HasScope(auth.ScopeReadOutputs) {
+		sel.sensitive = expandPaths(ctx, p, stripePrefix, sensitiveExpansions, at)
+	}
+	return sel
+}
+
+func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, expansions []expansion, at []string) []*string {
 	if len(at) == 0 {
 		at = []string{""}
 	}
 	var out []*string
-	for _, e := range sessionExpansions {
+	for _, e := range expansions {
+		if e.scope != "" && !p.HasScope(e.scope) {
+			continue // the field answers FORBIDDEN: fetch nothing for it
+		}
 		paths := make([]string, 0, len(at)*len(e.fields))
 		for _, a := range at {
 			for _, f := range e.fields {
@@ -57,8 +94,8 @@ func sessionExpand(ctx context.Context, stripePrefix string, at ...string) []*st
 			}
 		}
 		if graphql.AnyFieldRequested(ctx, paths...) {
-			p := stripePrefix + e.stripe
-			out = append(out, &p)
+			s := stripePrefix + e.stripe
+			out = append(out, &s)
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/stripe/stripe-go/v85"
@@ -11,14 +12,16 @@ import (
 )
 
 // The selection set decides Stripe's expand[], in the one Stripe call the
-// field makes.
+// field makes, and, for Stripe's sensitive verification results, in a
+// second call of their own.
 func TestExpandFollowsTheSelection(t *testing.T) {
 	tests := []struct {
-		name   string
-		query  string
-		vars   map[string]any
-		op     string   // the one call expected
-		expand []string // sorted; nil: no expand parameter at all
+		name      string
+		query     string
+		vars      map[string]any
+		op        string   // the main call expected
+		expand    []string // sorted; nil: no expand parameter at all
+		sensitive []string // the second call's expand; nil: no second call
 	}{
 		{
 			name:  "scalars only send no expand parameter at all",
@@ -32,16 +35,25 @@ func TestExpandFollowsTheSelection(t *testing.T) {
 			expand: []string{"verified_outputs"},
 		},
 		{
-			name:   "verifiedOutputs dob also expands verified_outputs.dob",
-			query:  `{ verificationSession(id: "vs_1") { verifiedOutputs { dob { year } } } }`,
-			op:     "Retrieve",
-			expand: []string{"verified_outputs", "verified_outputs.dob"},
+			name:      "verifiedOutputs dob is expanded by name in a call of its own",
+			query:     `{ verificationSession(id: "vs_1") { verifiedOutputs { dob { year } } } }`,
+			op:        "Retrieve",
+			expand:    []string{"verified_outputs"},
+			sensitive: []string{"verified_outputs.dob"},
 		},
 		{
-			name:   "verifiedOutputs idNumber also expands verified_outputs.id_number",
-			query:  `{ verificationSession(id: "vs_1") { verifiedOutputs { idNumber idNumberType } } }`,
-			op:     "Retrieve",
-			expand: []string{"verified_outputs", "verified_outputs.id_number"},
+			name:      "verifiedOutputs idNumber is expanded by name in a call of its own",
+			query:     `{ verificationSession(id: "vs_1") { verifiedOutputs { idNumber idNumberType } } }`,
+			op:        "Retrieve",
+			expand:    []string{"verified_outputs"},
+			sensitive: []string{"verified_outputs.id_number"},
+		},
+		{
+			name:      "every sensitive field of outputs and report is expanded by name",
+			query:     `{ verificationSession(id: "vs_1") { verifiedOutputs { sex unparsedSex unparsedPlaceOfBirth } lastVerificationReport { document { number dob { year } sex } idNumber { dob { year } idNumber } } } }`,
+			op:        "Retrieve",
+			expand:    []string{"last_verification_report", "verified_outputs"},
+			sensitive: []string{"last_verification_report.document.dob", "last_verification_report.document.number", "last_verification_report.document.sex", "last_verification_report.id_number.dob", "last_verification_report.id_number.id_number", "verified_outputs.sex", "verified_outputs.unparsed_place_of_birth", "verified_outputs.unparsed_sex"},
 		},
 		{
 			name:   "providedDetails expands provided_details",
@@ -75,15 +87,17 @@ func TestExpandFollowsTheSelection(t *testing.T) {
 			name: "everything at once",
 			query: `{ verificationSession(id: "vs_1") {
 				verifiedOutputs { dob { day } idNumber } providedDetails { email } lastVerificationReport { selfie { status } } } }`,
-			op:     "Retrieve",
-			expand: []string{"last_verification_report", "provided_details", "verified_outputs", "verified_outputs.dob", "verified_outputs.id_number"},
+			op:        "Retrieve",
+			expand:    []string{"last_verification_report", "provided_details", "verified_outputs"},
+			sensitive: []string{"verified_outputs.dob", "verified_outputs.id_number"},
 		},
 		{
 			name: "a named fragment counts",
 			query: `query { verificationSession(id: "vs_1") { ...Outputs } }
 				fragment Outputs on VerificationSession { verifiedOutputs { dob { year } } }`,
-			op:     "Retrieve",
-			expand: []string{"verified_outputs", "verified_outputs.dob"},
+			op:        "Retrieve",
+			expand:    []string{"verified_outputs"},
+			sensitive: []string{"verified_outputs.dob"},
 		},
 		{
 			name:   "an inline fragment counts",
@@ -92,10 +106,11 @@ func TestExpandFollowsTheSelection(t *testing.T) {
 			expand: []string{"provided_details"},
 		},
 		{
-			name:   "an alias counts by field name",
-			query:  `{ s: verificationSession(id: "vs_1") { out: verifiedOutputs { n: idNumber } } }`,
-			op:     "Retrieve",
-			expand: []string{"verified_outputs", "verified_outputs.id_number"},
+			name:      "an alias counts by field name",
+			query:     `{ s: verificationSession(id: "vs_1") { out: verifiedOutputs { n: idNumber } } }`,
+			op:        "Retrieve",
+			expand:    []string{"verified_outputs"},
+			sensitive: []string{"verified_outputs.id_number"},
 		},
 		{
 			name:  "@skip(if: true) from a variable removes the expansion",
@@ -153,10 +168,11 @@ func TestExpandFollowsTheSelection(t *testing.T) {
 			op:    "List",
 		},
 		{
-			name:   "a list expands edges' nodes with the data. prefix",
-			query:  `{ verificationSessions { edges { node { verifiedOutputs { dob { year } } } } } }`,
-			op:     "List",
-			expand: []string{"data.verified_outputs", "data.verified_outputs.dob"},
+			name:      "a list expands edges' nodes with the data. prefix",
+			query:     `{ verificationSessions { edges { node { verifiedOutputs { dob { year } } } } } }`,
+			op:        "List",
+			expand:    []string{"data.verified_outputs"},
+			sensitive: []string{"data.verified_outputs.dob"},
 		},
 		{
 			name:   "a list expands nodes with the data. prefix",
@@ -168,8 +184,9 @@ func TestExpandFollowsTheSelection(t *testing.T) {
 			name: "a list's fragments on the connection count",
 			query: `{ verificationSessions(first: 3) { ...Conn } }
 				fragment Conn on VerificationSessionConnection { edges { node { ... on VerificationSession { verifiedOutputs { idNumber } } } } }`,
-			op:     "List",
-			expand: []string{"data.verified_outputs", "data.verified_outputs.id_number"},
+			op:        "List",
+			expand:    []string{"data.verified_outputs"},
+			sensitive: []string{"data.verified_outputs.id_number"},
 		},
 		{
 			name:   "create expands what its payload selects, in the same call",
@@ -183,10 +200,11 @@ func TestExpandFollowsTheSelection(t *testing.T) {
 			op:    "Create",
 		},
 		{
-			name:   "update expands what its payload selects",
-			query:  `mutation { updateVerificationSession(input: {id: "vs_1"}) { verificationSession { verifiedOutputs { dob { year } } } } }`,
-			op:     "Update",
-			expand: []string{"verified_outputs", "verified_outputs.dob"},
+			name:      "update expands what its payload selects, and reads sensitive fields after",
+			query:     `mutation { updateVerificationSession(input: {id: "vs_1"}) { verificationSession { verifiedOutputs { dob { year } } } } }`,
+			op:        "Update",
+			expand:    []string{"verified_outputs"},
+			sensitive: []string{"verified_outputs.dob"},
 		},
 		{
 			name:   "cancel expands what its payload selects",
@@ -209,14 +227,26 @@ func TestExpandFollowsTheSelection(t *testing.T) {
 				t.Fatalf("errors: %s", r.Body)
 			}
 			calls := fake.Calls()
-			if len(calls) != 1 || calls[0].op != tt.op {
-				t.Fatalf("calls = %v, want exactly one %s", ops(calls), tt.op)
+			want := 1
+			if tt.sensitive != nil {
+				want = 2
 			}
-			if got := expandOf(t, calls[0].params); !reflect.DeepEqual(got, tt.expand) {
-				t.Errorf("expand = %q, want %q", got, tt.expand)
+			if len(calls) != want {
+				t.Fatalf("calls = %v, want %d", ops(calls), want)
 			}
-			if _, sent := wire(calls[0].params)["expand[0]"]; sent != (tt.expand != nil) {
-				t.Errorf("expand on the wire: %t, want %t (%v)", sent, tt.expand != nil, wire(calls[0].params))
+			// The sensitive call runs beside a read: find the main one.
+			main := slices.IndexFunc(calls, func(c call) bool { return c.op == tt.op && reflect.DeepEqual(expandOf(t, c.params), tt.expand) })
+			if main < 0 {
+				t.Fatalf("no %s with expand %q among %v", tt.op, tt.expand, ops(calls))
+			}
+			if _, sent := wire(calls[main].params)["expand[0]"]; sent != (tt.expand != nil) {
+				t.Errorf("expand on the wire: %t, want %t (%v)", sent, tt.expand != nil, wire(calls[main].params))
+			}
+			if tt.sensitive != nil {
+				other := calls[1-main]
+				if got := expandOf(t, other.params); !reflect.DeepEqual(got, tt.sensitive) {
+					t.Errorf("sensitive call %s expand = %q, want %q", other.op, got, tt.sensitive)
+				}
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/stripe/stripe-go/v85"
 	"github.com/stripe/stripe-go/v85/form"
 
+	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/identity"
 )
 
@@ -163,7 +165,7 @@ func stripeErr(status int, typ stripe.ErrorType, code stripe.ErrorCode, param, m
 // logs discarded.
 func newTestClient(t testing.TB, fake identity.Client) *client.Client {
 	t.Helper()
-	return client.New(NewHandler(fake, discardLogger()))
+	return client.New(newTestHandler(fake, discardLogger()))
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -285,4 +287,17 @@ func ops(calls []call) []string {
 		out[i] = strings.TrimSpace(c.op + " " + c.id)
 	}
 	return out
+}
+
+// newTestHandler is NewHandler for a caller with a server key: the tests of
+// this package that are not about callers see everything.
+func newTestHandler(c identity.Client, logger *slog.Logger) http.Handler {
+	return asCaller(NewHandler(c, logger, Options{}), auth.Principal{Kind: auth.Server})
+}
+
+// asCaller serves h to requests of principal p.
+func asCaller(h http.Handler, p auth.Principal) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), p)))
+	})
 }

@@ -2,7 +2,9 @@ package graph
 
 import (
 	"log/slog"
+	"net/http"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -10,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/idgraph/idgraph/graph/model"
+	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/identity"
 )
 
@@ -24,21 +27,56 @@ const (
 	MaxComplexity = 25000
 )
 
+// Options configure the GraphQL handler.
+type Options struct {
+	// Production hides the schema from end users: no introspection and no
+	// "Did you mean" suggestions in validation errors. Server keys (and
+	// development) keep both, for codegen and tooling.
+	Production bool
+}
+
 // NewHandler returns idgraph's GraphQL HTTP handler over client: POST for
 // every operation, GET for queries only, a parsed-query cache, automatic
 // persisted queries, the complexity limit, and errors presented in one
-// place.
-func NewHandler(client identity.Client, logger *slog.Logger) *handler.Server {
+// place. It expects the caller's principal in the request's context
+// (auth.Middleware).
+func NewHandler(client identity.Client, logger *slog.Logger, opts Options) http.Handler {
+	resolver := &Resolver{Identity: client}
+	queries := lru.New[*ast.QueryDocument](1000)
+	apq := lru.New[string](1000)
+	full := newServer(resolver, logger, queries, apq, true)
+	if !opts.Production {
+		return full
+	}
+	restricted := newServer(resolver, logger, queries, apq, false)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if auth.FromContext(r.Context()).FullAccess() {
+			full.ServeHTTP(w, r)
+			return
+		}
+		restricted.ServeHTTP(w, r)
+	})
+}
+
+// newServer builds one gqlgen server; open tells whether it shows the schema
+// (introspection, suggestions). Both servers of a handler share the
+// resolver and the caches: the parsed documents do not depend on who asks.
+func newServer(resolver *Resolver, logger *slog.Logger, queries graphql.Cache[*ast.QueryDocument], apq graphql.Cache[string], open bool) *handler.Server {
 	srv := handler.New(NewExecutableSchema(Config{
-		Resolvers:  &Resolver{Identity: client},
+		Resolvers:  resolver,
+		Directives: directives(),
 		Complexity: complexity(),
 	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.SetQueryCache(queries)
+	if open {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.AroundFields(MarkResolverErrors)
 	srv.SetErrorPresenter(ErrorPresenter(logger))

@@ -33,7 +33,7 @@ func TestComplexityLimit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := allOK(t)
-			status, r := doHTTP(t, NewHandler(fake, discardLogger()), tt.query, nil)
+			status, r := doHTTP(t, newTestHandler(fake, discardLogger()), tt.query, nil)
 			calls := fake.Calls()
 			if !tt.rejected {
 				if len(r.Errors) > 0 || len(calls) == 0 {
@@ -55,7 +55,7 @@ func TestComplexityLimit(t *testing.T) {
 // GET serves queries only: a mutation over GET must not reach Stripe.
 func TestMutationOverGETIsRefused(t *testing.T) {
 	fake := allOK(t)
-	h := NewHandler(fake, discardLogger())
+	h := newTestHandler(fake, discardLogger())
 	q := url.Values{"query": {`mutation { cancelVerificationSession(input: {id: "vs_1"}) { userErrors { code } } }`}}
 	req := httptest.NewRequest(http.MethodGet, "/?"+q.Encode(), nil)
 	w := httptest.NewRecorder()
@@ -70,7 +70,7 @@ func TestMutationOverGETIsRefused(t *testing.T) {
 
 func TestQueryOverGETIsServed(t *testing.T) {
 	fake := allOK(t)
-	h := NewHandler(fake, discardLogger())
+	h := newTestHandler(fake, discardLogger())
 	q := url.Values{"query": {`{ verificationSession(id: "vs_1") { id } }`}}
 	req := httptest.NewRequest(http.MethodGet, "/?"+q.Encode(), nil)
 	w := httptest.NewRecorder()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/stripe/stripe-go/v85"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/sync/errgroup"
@@ -27,7 +26,7 @@ func (r *Resolver) fetchNodes(ctx context.Context, ids []string) ([]model.Node, 
 	if len(ids) > maxNodes {
 		return nil, badInput([]string{"ids"}, fmt.Sprintf("nodes takes at most %d IDs; got %d.", maxNodes, len(ids)))
 	}
-	expand := sessionExpand(ctx, "")
+	sel := sessionSelection(ctx, "")
 	type result struct {
 		node model.Node
 		err  error
@@ -47,7 +46,7 @@ func (r *Resolver) fetchNodes(ctx context.Context, ids []string) ([]model.Node, 
 					res.err = graphql.GetOperationContext(ctx).Recover(ctx, p)
 				}
 			}()
-			res.node, res.err = r.retrieveNode(ctx, id, expand)
+			res.node, res.err = r.retrieveNode(ctx, id, sel)
 			return nil
 		})
 	}
@@ -68,13 +67,13 @@ func (r *Resolver) fetchNodes(ctx context.Context, ids []string) ([]model.Node, 
 
 // retrieveNode fetches one object by global ID. Only VerificationSessions
 // are nodes today, so any other ID is not found.
-func (r *Resolver) retrieveNode(ctx context.Context, id string, expand []*string) (model.Node, error) {
+func (r *Resolver) retrieveNode(ctx context.Context, id string, sel selection) (model.Node, error) {
 	if checkSessionID(nil, id) != nil {
 		return nil, notFound(fmt.Sprintf("No object has the ID %q.", truncate(id)))
 	}
-	s, err := r.Identity.Retrieve(ctx, id, &stripe.IdentityVerificationSessionRetrieveParams{Expand: expand})
+	s, err := r.retrieveSession(ctx, id, sel)
 	if err != nil {
 		return nil, err
 	}
-	return sessionFromStripe(s), nil
+	return s, nil
 }

@@ -119,16 +119,16 @@ func ceilUnix(t time.Time) int64 {
 // connection builds the Relay connection of one Stripe page. Stripe's page
 // is in list order (newest first) whichever way it was read; has_more
 // speaks of the direction of reading, and a cursor proves that its session
-// lies on the other side of the page.
-func connection(a pageArgs, page identity.Page) *model.VerificationSessionConnection {
+// lies on the other side of the page. sessions are the page's sessions,
+// converted.
+func connection(a pageArgs, page identity.Page, sessions []*model.VerificationSession) *model.VerificationSessionConnection {
 	c := &model.VerificationSessionConnection{
-		Edges: make([]model.VerificationSessionEdge, len(page.Sessions)),
-		Nodes: make([]model.VerificationSession, len(page.Sessions)),
+		Edges: make([]model.VerificationSessionEdge, len(sessions)),
+		Nodes: make([]model.VerificationSession, len(sessions)),
 	}
-	for i, s := range page.Sessions {
-		node := sessionFromStripe(s)
+	for i, node := range sessions {
 		c.Nodes[i] = *node
-		c.Edges[i] = model.VerificationSessionEdge{Cursor: encodeCursor(s.ID), Node: node}
+		c.Edges[i] = model.VerificationSessionEdge{Cursor: encodeCursor(node.ID), Node: node}
 	}
 	if a.backward() {
 		c.PageInfo = &model.PageInfo{HasPreviousPage: page.HasMore, HasNextPage: a.before != nil}

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/stripe/stripe-go/v85"
 
 	"github.com/idgraph/idgraph/graph/model"
@@ -9,11 +11,11 @@ import (
 // payload builds a mutation's payload from the Stripe call's result: the
 // session, or userErrors for what the caller can fix, or a GraphQL error for
 // anything else. m describes the mutation, for reading Stripe's errors.
-func payload(s *stripe.IdentityVerificationSession, err error, m mutation) (*model.VerificationSessionPayload, error) {
+func (r *Resolver) payload(ctx context.Context, s *stripe.IdentityVerificationSession, err error, sel selection, m mutation) (*model.VerificationSessionPayload, error) {
 	if err != nil {
 		return failed(err, m)
 	}
-	return &model.VerificationSessionPayload{VerificationSession: sessionFromStripe(s), UserErrors: []model.UserError{}}, nil
+	return &model.VerificationSessionPayload{VerificationSession: r.mutated(ctx, s, sel), UserErrors: []model.UserError{}}, nil
 }
 
 // mutation is what reading a mutation's Stripe errors needs to know.

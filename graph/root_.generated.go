@@ -27,6 +27,8 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	RequiresScope func(ctx context.Context, obj any, next graphql.Resolver, scope string) (res any, err error)
+	Sensitive     func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -61,6 +63,7 @@ type ComplexityRoot struct {
 		IssuingCountry func(childComplexity int) int
 		LastName       func(childComplexity int) int
 		Number         func(childComplexity int) int
+		Sex            func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Type           func(childComplexity int) int
 	}
@@ -380,6 +383,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DocumentCheck.Number(childComplexity), true
+	case "DocumentCheck.sex":
+		if e.ComplexityRoot.DocumentCheck.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentCheck.Sex(childComplexity), true
 	case "DocumentCheck.status":
 		if e.ComplexityRoot.DocumentCheck.Status == nil {
 			break
@@ -1160,6 +1169,29 @@ schema {
 }
 
 """
+The field holds personal data: the caller needs ` + "`" + `scope` + "`" + ` to read it. An end
+user's scopes come from their token (` + "`" + `scope` + "`" + ` or ` + "`" + `scp` + "`" + `); a server key holds
+every scope. Without it the field is null, with a FORBIDDEN error at its path,
+and the rest of the query answers. The scopes:
+` + "`" + `identity:read_outputs` + "`" + ` (verified outputs and verification reports: names,
+addresses, document details) and ` + "`" + `identity:read_sensitive` + "`" + ` (fields marked
+` + "`" + `@sensitive` + "`" + `).
+"""
+directive @requiresScope("The scope the caller needs." scope: String!) on FIELD_DEFINITION
+
+"""
+The field is one of Stripe's sensitive verification results (date of birth,
+ID and document numbers, sex, place of birth). It needs the
+` + "`" + `identity:read_sensitive` + "`" + ` scope, besides ` + "`" + `identity:read_outputs` + "`" + ` for its parent.
+Stripe serves it only to a restricted API key with the "Read sensitive
+verification results" permission, and to such a key only within 48 hours of the
+verification unless the key is IP-restricted: idgraph asks for these fields in a
+Stripe call of their own, so when Stripe refuses, only they are null, with a
+FORBIDDEN error that names the rule, and the rest of the query answers.
+"""
+directive @sensitive on FIELD_DEFINITION
+
+"""
 An instant in time, as an RFC 3339 string in UTC, e.g. "2026-11-26T15:04:05Z".
 Stripe keeps times to the second.
 """
@@ -1187,7 +1219,11 @@ type Query {
   """
   nodes("The IDs of the objects, at most 100." ids: [ID!]!): [Node]!
 
-  "Fetches one VerificationSession by ID, or null with a NOT_FOUND error when there is none."
+  """
+  Fetches one VerificationSession by ID, or null with a NOT_FOUND error when
+  there is none. For an end user, another user's session is NOT_FOUND too,
+  exactly as one that does not exist.
+  """
   verificationSession("The VerificationSession's ID (` + "`" + `vs_…` + "`" + `)." id: ID!): VerificationSession
 
   """
@@ -1198,7 +1234,7 @@ type Query {
   together; when neither is given, the page holds the first 10 sessions.
   ` + "`" + `last` + "`" + ` needs a ` + "`" + `before` + "`" + ` cursor (Stripe cannot list from the oldest end), and
   ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + ` cannot be combined. There is no total count: Stripe
-  cannot provide one.
+  cannot provide one. An end user sees only their own sessions.
   """
   verificationSessions(
     "Returns the first n sessions after the ` + "`" + `after` + "`" + ` cursor (1 to 100)."
@@ -1250,13 +1286,18 @@ checks are complete.
 type VerificationSession implements Node {
   "Unique identifier of the session (` + "`" + `vs_…` + "`" + `), also its global ID."
   id: ID!
-  "A string you set to reference this user, e.g. a customer ID, to reconcile the verification with your systems."
+  """
+  A string you set to reference this user, e.g. a customer ID, to reconcile the
+  verification with your systems. For an end user's session it is their user
+  ID: idgraph sets it, and an end user sees only the sessions that carry theirs.
+  """
   clientReferenceId: String
   """
   The short-lived client secret used by Stripe.js to show a verification modal
-  inside your app. Present only while the session can be submitted. It expires
-  after 24 hours and can be used once: do not store it, log it or expose it to
-  anyone other than the user.
+  inside your app. Present only while the session can be submitted, and only
+  to the session's own user or a server key. It expires after 24 hours and can
+  be used once: do not store it, log it or expose it to anyone other than the
+  user.
   """
   clientSecret: String
   "Time at which the session was created."
@@ -1267,7 +1308,7 @@ type VerificationSession implements Node {
   The most recent VerificationReport. Asking for any field other than ` + "`" + `id` + "`" + `
   makes idgraph expand the report in the same Stripe call.
   """
-  lastVerificationReport: VerificationReport
+  lastVerificationReport: VerificationReport @requiresScope(scope: "identity:read_outputs")
   "True if the session exists in live mode, false in test mode."
   livemode: Boolean!
   "Key-value pairs attached to the session, sorted by key."
@@ -1293,18 +1334,19 @@ type VerificationSession implements Node {
   type: VerificationSessionType!
   """
   The short-lived URL to send your user to, to submit their identity
-  information. Present only while the session can be submitted; it expires
-  after 48 hours and can be used once. Do not store, log or email it.
+  information. Present only while the session can be submitted, and only to
+  the session's own user or a server key; it expires after 48 hours and can be
+  used once. Do not store, log or email it.
   """
   url: String
   "The configuration token of a verification flow from the Dashboard, when the session uses one."
   verificationFlow: String
   """
   The user's verified data, once the checks are complete. Stripe returns it
-  only when asked, so selecting this field expands it (and its ` + "`" + `dob` + "`" + ` and
-  ` + "`" + `idNumber` + "`" + `, which Stripe returns only when expanded by name).
+  only when asked, so selecting this field expands it; its ` + "`" + `@sensitive` + "`" + ` fields
+  come from a Stripe call of their own.
   """
-  verifiedOutputs: VerificationSessionVerifiedOutputs
+  verifiedOutputs: VerificationSessionVerifiedOutputs @requiresScope(scope: "identity:read_outputs")
 }
 
 "A key-value pair of metadata."
@@ -1500,7 +1542,7 @@ type VerificationSessionVerifiedOutputs {
   "The user's verified address."
   address: Address
   "The user's verified date of birth."
-  dob: Date
+  dob: Date @sensitive
   "The user's verified email address."
   email: String
   "The user's verified first name."
@@ -1508,17 +1550,17 @@ type VerificationSessionVerifiedOutputs {
   "The user's verified last name."
   lastName: String
   "The user's verified ID number."
-  idNumber: String
+  idNumber: String @sensitive
   "The type of the user's verified ID number."
   idNumberType: IdNumberType
   "The user's verified phone number."
   phone: String
   "The user's verified sex."
-  sex: Sex
+  sex: Sex @sensitive
   "The user's verified place of birth as it appears in the document."
-  unparsedPlaceOfBirth: String
+  unparsedPlaceOfBirth: String @sensitive
   "The user's verified sex as it appears in the document."
-  unparsedSex: String
+  unparsedSex: String @sensitive
 }
 
 "A postal address."
@@ -1629,13 +1671,15 @@ type DocumentCheck {
   "Address as it appears in the document."
   address: Address
   "Date of birth as it appears in the document."
-  dob: Date
+  dob: Date @sensitive
   "Issue date of the document."
   issuedDate: Date
   "Expiration date of the document."
   expirationDate: Date
   "Document number."
-  number: String
+  number: String @sensitive
+  "Sex of the person in the document."
+  sex: Sex @sensitive
   "Stripe File IDs of the images of the document."
   files: [String!]
 }
@@ -1651,9 +1695,9 @@ type IdNumberCheck {
   "Last name as checked."
   lastName: String
   "Date of birth as checked."
-  dob: Date
-  "The ID number."
-  idNumber: String
+  dob: Date @sensitive
+  "The ID number (for a US SSN, only its last 4 digits)."
+  idNumber: String @sensitive
   "The type of the ID number."
   idNumberType: IdNumberType
 }
@@ -1752,7 +1796,11 @@ input CreateVerificationSessionInput {
   type: VerificationSessionType
   "The ID of a verification flow from the Dashboard. Give either ` + "`" + `type` + "`" + ` or ` + "`" + `verificationFlow` + "`" + `."
   verificationFlow: String
-  "A string to reference this user (a customer ID, for example), to reconcile the verification with your systems."
+  """
+  A string to reference this user (a customer ID, for example), to reconcile the
+  verification with your systems. For an end user it is set to their user ID;
+  any other value is a FORBIDDEN user error. A server key may set any value.
+  """
   clientReferenceId: String
   "Key-value pairs to attach (at most 50; keys up to 40 characters without square brackets, values up to 500). An entry with an empty or null value is ignored."
   metadata: [MetadataEntryInput!]
@@ -1878,6 +1926,11 @@ enum UserErrorCode {
   NOT_FOUND
   "The idempotency key was already used with different input."
   IDEMPOTENCY_KEY_REUSED
+  """
+  The caller may not do this: another user's client reference ID, or an option
+  that the app's verification policy imposes (e.g. turning off the selfie check).
+  """
+  FORBIDDEN
 }
 `, BuiltIn: false},
 }
@@ -1951,6 +2004,8 @@ func (ec *executionContext) childFields_DocumentCheck(ctx context.Context, field
 		return ec.fieldContext_DocumentCheck_expirationDate(ctx, field)
 	case "number":
 		return ec.fieldContext_DocumentCheck_number(ctx, field)
+	case "sex":
+		return ec.fieldContext_DocumentCheck_sex(ctx, field)
 	case "files":
 		return ec.fieldContext_DocumentCheck_files(ctx, field)
 	}

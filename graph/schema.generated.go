@@ -36,6 +36,20 @@ type QueryResolver interface {
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) dir_requiresScope_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelVerificationSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -641,7 +655,20 @@ func (ec *executionContext) _DocumentCheck_dob(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Dob, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *model.Date
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
 			return ec.marshalODate2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
@@ -737,7 +764,20 @@ func (ec *executionContext) _DocumentCheck_number(ctx context.Context, field gra
 		func(ctx context.Context) (any, error) {
 			return obj.Number, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -747,6 +787,42 @@ func (ec *executionContext) _DocumentCheck_number(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_DocumentCheck_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentCheck_sex(ctx context.Context, field graphql.CollectedField, obj *model.DocumentCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentCheck_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sex, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *model.Sex
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sex) graphql.Marshaler {
+			return ec.marshalOSex2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐSex(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentCheck_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentCheck", field, false, false, "Sex")
 }
 
 func (ec *executionContext) _DocumentCheck_files(ctx context.Context, field graphql.CollectedField, obj *model.DocumentCheck) (ret graphql.Marshaler) {
@@ -962,7 +1038,20 @@ func (ec *executionContext) _IdNumberCheck_dob(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Dob, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *model.Date
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
 			return ec.marshalODate2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
@@ -994,7 +1083,20 @@ func (ec *executionContext) _IdNumberCheck_idNumber(ctx context.Context, field g
 		func(ctx context.Context) (any, error) {
 			return obj.IDNumber, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -2207,7 +2309,25 @@ func (ec *executionContext) _VerificationSession_lastVerificationReport(ctx cont
 		func(ctx context.Context) (any, error) {
 			return obj.LastVerificationReport, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "identity:read_outputs")
+				if err != nil {
+					var zeroVal *model.VerificationReport
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScope == nil {
+					var zeroVal *model.VerificationReport
+					return zeroVal, errors.New("directive requiresScope is not implemented")
+				}
+				return ec.Directives.RequiresScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationReport) graphql.Marshaler {
 			return ec.marshalOVerificationReport2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationReport(ctx, selections, v)
 		},
@@ -2560,7 +2680,25 @@ func (ec *executionContext) _VerificationSession_verifiedOutputs(ctx context.Con
 		func(ctx context.Context) (any, error) {
 			return obj.VerifiedOutputs, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				scope, err := ec.unmarshalNString2string(ctx, "identity:read_outputs")
+				if err != nil {
+					var zeroVal *model.VerificationSessionVerifiedOutputs
+					return zeroVal, err
+				}
+				if ec.Directives.RequiresScope == nil {
+					var zeroVal *model.VerificationSessionVerifiedOutputs
+					return zeroVal, errors.New("directive requiresScope is not implemented")
+				}
+				return ec.Directives.RequiresScope(ctx, obj, directive0, scope)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationSessionVerifiedOutputs) graphql.Marshaler {
 			return ec.marshalOVerificationSessionVerifiedOutputs2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionVerifiedOutputs(ctx, selections, v)
 		},
@@ -3335,7 +3473,20 @@ func (ec *executionContext) _VerificationSessionVerifiedOutputs_dob(ctx context.
 		func(ctx context.Context) (any, error) {
 			return obj.Dob, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *model.Date
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
 			return ec.marshalODate2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
@@ -3436,7 +3587,20 @@ func (ec *executionContext) _VerificationSessionVerifiedOutputs_idNumber(ctx con
 		func(ctx context.Context) (any, error) {
 			return obj.IDNumber, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -3505,7 +3669,20 @@ func (ec *executionContext) _VerificationSessionVerifiedOutputs_sex(ctx context.
 		func(ctx context.Context) (any, error) {
 			return obj.Sex, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *model.Sex
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Sex) graphql.Marshaler {
 			return ec.marshalOSex2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐSex(ctx, selections, v)
 		},
@@ -3528,7 +3705,20 @@ func (ec *executionContext) _VerificationSessionVerifiedOutputs_unparsedPlaceOfB
 		func(ctx context.Context) (any, error) {
 			return obj.UnparsedPlaceOfBirth, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -3551,7 +3741,20 @@ func (ec *executionContext) _VerificationSessionVerifiedOutputs_unparsedSex(ctx 
 		func(ctx context.Context) (any, error) {
 			return obj.UnparsedSex, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -4469,6 +4672,11 @@ func (ec *executionContext) _DocumentCheck(ctx context.Context, sel ast.Selectio
 			}
 		case "number":
 			out.Values[i] = ec._DocumentCheck_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sex":
+			out.Values[i] = ec._DocumentCheck_sex(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

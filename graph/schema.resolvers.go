@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"github.com/idgraph/idgraph/graph/model"
-	stripe "github.com/stripe/stripe-go/v85"
 )
 
 func (r *mutationResolver) CreateVerificationSession(ctx context.Context, input model.CreateVerificationSessionInput) (*model.VerificationSessionPayload, error) {
@@ -17,9 +16,10 @@ func (r *mutationResolver) CreateVerificationSession(ctx context.Context, input 
 	if err != nil {
 		return failed(err, mutation{})
 	}
-	params.Expand = sessionExpand(ctx, "", "verificationSession")
+	sel := sessionSelection(ctx, "", "verificationSession")
+	params.Expand = sel.expand
 	s, err := r.Identity.Create(ctx, params)
-	return payload(s, err, mutation{metadata: input.Metadata})
+	return r.payload(ctx, s, err, sel, mutation{metadata: input.Metadata})
 }
 
 func (r *mutationResolver) UpdateVerificationSession(ctx context.Context, input model.UpdateVerificationSessionInput) (*model.VerificationSessionPayload, error) {
@@ -27,9 +27,10 @@ func (r *mutationResolver) UpdateVerificationSession(ctx context.Context, input 
 	if err != nil {
 		return failed(err, mutation{existing: true})
 	}
-	params.Expand = sessionExpand(ctx, "", "verificationSession")
+	sel := sessionSelection(ctx, "", "verificationSession")
+	params.Expand = sel.expand
 	s, err := r.Identity.Update(ctx, input.ID, params)
-	return payload(s, err, mutation{existing: true, metadata: input.Metadata.Value()})
+	return r.payload(ctx, s, err, sel, mutation{existing: true, metadata: input.Metadata.Value()})
 }
 
 func (r *mutationResolver) CancelVerificationSession(ctx context.Context, input model.CancelVerificationSessionInput) (*model.VerificationSessionPayload, error) {
@@ -37,9 +38,10 @@ func (r *mutationResolver) CancelVerificationSession(ctx context.Context, input 
 	if err != nil {
 		return failed(err, mutation{existing: true})
 	}
-	params.Expand = sessionExpand(ctx, "", "verificationSession")
+	sel := sessionSelection(ctx, "", "verificationSession")
+	params.Expand = sel.expand
 	s, err := r.Identity.Cancel(ctx, input.ID, params)
-	return payload(s, err, mutation{existing: true})
+	return r.payload(ctx, s, err, sel, mutation{existing: true})
 }
 
 func (r *mutationResolver) RedactVerificationSession(ctx context.Context, input model.RedactVerificationSessionInput) (*model.VerificationSessionPayload, error) {
@@ -47,13 +49,14 @@ func (r *mutationResolver) RedactVerificationSession(ctx context.Context, input 
 	if err != nil {
 		return failed(err, mutation{existing: true})
 	}
-	params.Expand = sessionExpand(ctx, "", "verificationSession")
+	sel := sessionSelection(ctx, "", "verificationSession")
+	params.Expand = sel.expand
 	s, err := r.Identity.Redact(ctx, input.ID, params)
-	return payload(s, err, mutation{existing: true})
+	return r.payload(ctx, s, err, sel, mutation{existing: true})
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	return r.retrieveNode(ctx, id, sessionExpand(ctx, ""))
+	return r.retrieveNode(ctx, id, sessionSelection(ctx, ""))
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
@@ -64,11 +67,7 @@ func (r *queryResolver) VerificationSession(ctx context.Context, id string) (*mo
 	if err := checkSessionID([]string{"id"}, id); err != nil {
 		return nil, err
 	}
-	s, err := r.Identity.Retrieve(ctx, id, &stripe.IdentityVerificationSessionRetrieveParams{Expand: sessionExpand(ctx, "")})
-	if err != nil {
-		return nil, err
-	}
-	return sessionFromStripe(s), nil
+	return r.retrieveSession(ctx, id, sessionSelection(ctx, ""))
 }
 
 func (r *queryResolver) VerificationSessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.VerificationSessionFilter) (*model.VerificationSessionConnection, error) {
@@ -77,12 +76,11 @@ func (r *queryResolver) VerificationSessions(ctx context.Context, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	params.Expand = sessionExpand(ctx, "data.", "edges.node", "nodes")
-	page, err := r.Identity.List(ctx, params)
+	page, sessions, err := r.listSessions(ctx, params, sessionSelection(ctx, "data.", "edges.node", "nodes"))
 	if err != nil {
 		return nil, err
 	}
-	return connection(args, page), nil
+	return connection(args, page, sessions), nil
 }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }

@@ -56,7 +56,9 @@ type CreateVerificationSessionInput struct {
 	Type *VerificationSessionType `json:"type,omitempty"`
 	// The ID of a verification flow from the Dashboard. Give either `type` or `verificationFlow`.
 	VerificationFlow *string `json:"verificationFlow,omitempty"`
-	// A string to reference this user (a customer ID, for example), to reconcile the verification with your systems.
+	// A string to reference this user (a customer ID, for example), to reconcile the
+	// verification with your systems. For an end user it is set to their user ID;
+	// any other value is a FORBIDDEN user error. A server key may set any value.
 	ClientReferenceID *string `json:"clientReferenceId,omitempty"`
 	// Key-value pairs to attach (at most 50; keys up to 40 characters without square brackets, values up to 500). An entry with an empty or null value is ignored.
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
@@ -98,34 +100,6 @@ type DateTimeRange struct {
 	Lte *time.Time `json:"lte,omitempty"`
 }
 
-// Result of a document check.
-type DocumentCheck struct {
-	// Whether the document was verified.
-	Status CheckStatus `json:"status"`
-	// Why the check failed, if it did.
-	Error *CheckError `json:"error,omitempty"`
-	// The type of the document.
-	Type *DocumentType `json:"type,omitempty"`
-	// The issuing country (two-letter code).
-	IssuingCountry *string `json:"issuingCountry,omitempty"`
-	// First name as it appears in the document.
-	FirstName *string `json:"firstName,omitempty"`
-	// Last name as it appears in the document.
-	LastName *string `json:"lastName,omitempty"`
-	// Address as it appears in the document.
-	Address *Address `json:"address,omitempty"`
-	// Date of birth as it appears in the document.
-	Dob *Date `json:"dob,omitempty"`
-	// Issue date of the document.
-	IssuedDate *Date `json:"issuedDate,omitempty"`
-	// Expiration date of the document.
-	ExpirationDate *Date `json:"expirationDate,omitempty"`
-	// Document number.
-	Number *string `json:"number,omitempty"`
-	// Stripe File IDs of the images of the document.
-	Files []string `json:"files,omitempty"`
-}
-
 // Options of the document check.
 type DocumentOptionsInput struct {
 	// The identity document types to allow.
@@ -146,24 +120,6 @@ type EmailCheck struct {
 	Error *CheckError `json:"error,omitempty"`
 	// The email address checked.
 	Email *string `json:"email,omitempty"`
-}
-
-// Result of an ID number check.
-type IDNumberCheck struct {
-	// Whether the ID number was verified.
-	Status CheckStatus `json:"status"`
-	// Why the check failed, if it did.
-	Error *CheckError `json:"error,omitempty"`
-	// First name as checked.
-	FirstName *string `json:"firstName,omitempty"`
-	// Last name as checked.
-	LastName *string `json:"lastName,omitempty"`
-	// Date of birth as checked.
-	Dob *Date `json:"dob,omitempty"`
-	// The ID number.
-	IDNumber *string `json:"idNumber,omitempty"`
-	// The type of the ID number.
-	IDNumberType *IDNumberType `json:"idNumberType,omitempty"`
 }
 
 // A key-value pair of metadata.
@@ -302,12 +258,15 @@ type VerificationReport struct {
 type VerificationSession struct {
 	// Unique identifier of the session (`vs_…`), also its global ID.
 	ID string `json:"id"`
-	// A string you set to reference this user, e.g. a customer ID, to reconcile the verification with your systems.
+	// A string you set to reference this user, e.g. a customer ID, to reconcile the
+	// verification with your systems. For an end user's session it is their user
+	// ID: idgraph sets it, and an end user sees only the sessions that carry theirs.
 	ClientReferenceID *string `json:"clientReferenceId,omitempty"`
 	// The short-lived client secret used by Stripe.js to show a verification modal
-	// inside your app. Present only while the session can be submitted. It expires
-	// after 24 hours and can be used once: do not store it, log it or expose it to
-	// anyone other than the user.
+	// inside your app. Present only while the session can be submitted, and only
+	// to the session's own user or a server key. It expires after 24 hours and can
+	// be used once: do not store it, log it or expose it to anyone other than the
+	// user.
 	ClientSecret *string `json:"clientSecret,omitempty"`
 	// Time at which the session was created.
 	Created time.Time `json:"created"`
@@ -338,14 +297,15 @@ type VerificationSession struct {
 	// The type of verification check performed.
 	Type VerificationSessionType `json:"type"`
 	// The short-lived URL to send your user to, to submit their identity
-	// information. Present only while the session can be submitted; it expires
-	// after 48 hours and can be used once. Do not store, log or email it.
+	// information. Present only while the session can be submitted, and only to
+	// the session's own user or a server key; it expires after 48 hours and can be
+	// used once. Do not store, log or email it.
 	URL *string `json:"url,omitempty"`
 	// The configuration token of a verification flow from the Dashboard, when the session uses one.
 	VerificationFlow *string `json:"verificationFlow,omitempty"`
 	// The user's verified data, once the checks are complete. Stripe returns it
-	// only when asked, so selecting this field expands it (and its `dob` and
-	// `idNumber`, which Stripe returns only when expanded by name).
+	// only when asked, so selecting this field expands it; its `@sensitive` fields
+	// come from a Stripe call of their own.
 	VerifiedOutputs *VerificationSessionVerifiedOutputs `json:"verifiedOutputs,omitempty"`
 }
 
@@ -471,32 +431,6 @@ type VerificationSessionRelatedPerson struct {
 	Account string `json:"account"`
 	// The ID of the Person.
 	Person string `json:"person"`
-}
-
-// The user's verified data.
-type VerificationSessionVerifiedOutputs struct {
-	// The user's verified address.
-	Address *Address `json:"address,omitempty"`
-	// The user's verified date of birth.
-	Dob *Date `json:"dob,omitempty"`
-	// The user's verified email address.
-	Email *string `json:"email,omitempty"`
-	// The user's verified first name.
-	FirstName *string `json:"firstName,omitempty"`
-	// The user's verified last name.
-	LastName *string `json:"lastName,omitempty"`
-	// The user's verified ID number.
-	IDNumber *string `json:"idNumber,omitempty"`
-	// The type of the user's verified ID number.
-	IDNumberType *IDNumberType `json:"idNumberType,omitempty"`
-	// The user's verified phone number.
-	Phone *string `json:"phone,omitempty"`
-	// The user's verified sex.
-	Sex *Sex `json:"sex,omitempty"`
-	// The user's verified place of birth as it appears in the document.
-	UnparsedPlaceOfBirth *string `json:"unparsedPlaceOfBirth,omitempty"`
-	// The user's verified sex as it appears in the document.
-	UnparsedSex *string `json:"unparsedSex,omitempty"`
 }
 
 // Whether a check verified the data.
@@ -889,6 +823,9 @@ const (
 	UserErrorCodeNotFound UserErrorCode = "NOT_FOUND"
 	// The idempotency key was already used with different input.
 	UserErrorCodeIdempotencyKeyReused UserErrorCode = "IDEMPOTENCY_KEY_REUSED"
+	// The caller may not do this: another user's client reference ID, or an option
+	// that the app's verification policy imposes (e.g. turning off the selfie check).
+	UserErrorCodeForbidden UserErrorCode = "FORBIDDEN"
 )
 
 var AllUserErrorCode = []UserErrorCode{
@@ -896,11 +833,12 @@ var AllUserErrorCode = []UserErrorCode{
 	UserErrorCodeInvalidState,
 	UserErrorCodeNotFound,
 	UserErrorCodeIdempotencyKeyReused,
+	UserErrorCodeForbidden,
 }
 
 func (e UserErrorCode) IsValid() bool {
 	switch e {
-	case UserErrorCodeInvalid, UserErrorCodeInvalidState, UserErrorCodeNotFound, UserErrorCodeIdempotencyKeyReused:
+	case UserErrorCodeInvalid, UserErrorCodeInvalidState, UserErrorCodeNotFound, UserErrorCodeIdempotencyKeyReused, UserErrorCodeForbidden:
 		return true
 	}
 	return false
