@@ -33,7 +33,7 @@ func newTestClock() *testClock {
 	return c
 }
 
-func (c *testClock) Now() time.Time           { return time.Unix(0, c.t.Load()).UTC() }
+func (c *testClock) Now() time.Time          { return time.Unix(0, c.t.Load()).UTC() }
 func (c *testClock) Advance(d time.Duration) { c.t.Add(int64(d)) }
 
 // testSecret is an HS256 secret of the right size.
