@@ -23,7 +23,9 @@
 // bad types are 400 invalid_request_error with param, as on Stripe. Answers
 // have the spec's shapes (shape_test.go validates them against it), a
 // Request-Id header, and Stripe's error objects and statuses. Authentication
-// takes test mode keys (sk_test_, rk_test_; Bearer or basic auth). POSTs
+// takes test mode keys (sk_test_, rk_test_; Bearer or basic auth); with
+// Options.APIKeys only those keys, any other being Stripe's 401 "Invalid API
+// Key provided: sk_test_********abcd". POSTs
 // honour Idempotency-Key (replay with Idempotent-Replayed: true; other
 // parameters are a 400 idempotency_error; a concurrent retry is a 409).
 //

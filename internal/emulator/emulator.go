@@ -37,6 +37,11 @@ type Options struct {
 	// Logger receives the emulator's log; nil discards it. Secrets (client
 	// secrets, url tokens, API keys) are never logged.
 	Logger *slog.Logger
+	// APIKeys, when not empty, are the only API keys the REST API accepts
+	// (test mode secret or restricted keys, compared in constant time); any
+	// other key is a 401 "Invalid API Key provided", as on Stripe. Empty
+	// accepts every well-formed test mode key.
+	APIKeys []string
 }
 
 // Emulator is a stateful, Stripe-compatible emulator of Stripe Identity's
@@ -48,6 +53,7 @@ type Emulator struct {
 	delay     time.Duration
 	clock     Clock
 	log       *slog.Logger
+	apiKeys   keyList
 	handler   http.Handler
 
 	// wmu serialises write transactions: SQLite has one writer anyway, and
@@ -77,6 +83,11 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 		timers:    map[string]Timer{},
 		inflight:  map[string]bool{},
 	}
+	keys, err := newKeyList(o.APIKeys)
+	if err != nil {
+		return nil, err
+	}
+	e.apiKeys = keys
 	if e.delay == 0 {
 		e.delay = DefaultProcessingDelay
 	}

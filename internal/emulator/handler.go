@@ -28,7 +28,7 @@ func (e *Emulator) routes() http.Handler {
 	api.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errUnrecognizedURL(r)) })
 
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", withRequestID(authenticate(e.idempotency(api))))
+	mux.Handle("/v1/", withRequestID(e.authenticate(e.idempotency(api))))
 	e.mountHostedPage(mux)
 	return mux
 }
