@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"testing"
+
+	"github.com/idgraph/idgraph/internal/config"
 )
 
 // gqlResponse is a GraphQL response, kept raw for assertions.
@@ -16,14 +18,30 @@ type gqlResponse struct {
 	status int
 }
 
-// postGraphQL sends one operation to base/graphql and decodes the answer.
+// postGraphQL sends one operation to base/graphql without a credential and
+// decodes the answer.
 func postGraphQL(t *testing.T, base, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	return postGraphQLAs(t, base, "", query, vars)
+}
+
+// postGraphQLAs sends one operation with a bearer credential (none when
+// empty) and decodes the answer.
+func postGraphQLAs(t *testing.T, base, credential, query string, vars map[string]any) gqlResponse {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if credential != "" {
+		req.Header.Set("Authorization", "Bearer "+credential)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,3 +62,14 @@ func postGraphQL(t *testing.T, base, query string, vars map[string]any) gqlRespo
 }
 
 func base64URL(s string) string { return base64.URLEncoding.EncodeToString([]byte(s)) }
+
+// testConfig is the configuration idgraph reads from env (and defaults),
+// as `run` would.
+func testConfig(t *testing.T, vars map[string]string) config.Config {
+	t.Helper()
+	cfg, err := config.Load(nil, env(vars), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}

@@ -21,10 +21,13 @@ import (
 
 	"github.com/idgraph/idgraph/graph"
 	"github.com/idgraph/idgraph/internal/accesslog"
+	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/config"
 	"github.com/idgraph/idgraph/internal/emulator"
 	"github.com/idgraph/idgraph/internal/identity"
 	"github.com/idgraph/idgraph/internal/playground"
+	"github.com/idgraph/idgraph/internal/tenancy"
+	"github.com/idgraph/idgraph/internal/websafe"
 )
 
 // schemaSDL is the contract, served at /schema.graphql for codegen.
@@ -38,9 +41,6 @@ const (
 	maxBodyBytes = 256 << 10
 	// shutdownGrace is how long in-flight requests get on SIGINT/SIGTERM.
 	shutdownGrace = 15 * time.Second
-	// emulatorKey is the test key idgraph's own stripe-go client presents
-	// to the embedded emulator.
-	emulatorKey = "sk_test_idgraph_emulator"
 	// emulatorBase is the base URL of idgraph's own emulator calls; they never
 	// leave the process (the transport calls the handler), so it need not
 	// resolve.
@@ -124,42 +124,68 @@ func (a *app) Close() error {
 }
 
 // newApp wires idgraph: the Identity client on Stripe or on the embedded
-// emulator, the GraphQL handler and the routes. clock drives the emulator's
-// time; nil means the real clock (tests pass a manual one).
-func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock emulator.Clock) (*app, error) {
+// emulator, behind tenancy; the authenticator; the GraphQL handler and the
+// routes, behind the Host check and CORS. clock drives the emulator's time;
+// nil means the real clock (tests pass a manual one).
+func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock emulator.Clock) (_ *app, err error) {
 	a := &app{}
+	defer func() {
+		if err != nil {
+			a.Close() // what was opened before the failure
+		}
+	}()
 	r := chi.NewRouter()
-	r.Use(accesslog.Middleware(logger), middleware.Recoverer)
+	r.Use(accesslog.Middleware(logger), middleware.Recoverer,
+		websafe.HostCheck(allowedHosts(cfg), "/healthz", "/readyz"))
 
 	idCfg := identity.Config{Key: cfg.StripeKey, BaseURL: cfg.StripeAPIBase, MaxNetworkRetries: cfg.MaxNetworkRetries}
+	var secret []byte
+	var externalKey string
 	switch {
 	case cfg.Emulator():
+		ownKey, extKey, keys := emulatorKeys(cfg)
 		em, err := emulator.New(ctx, emulator.Options{
 			Path:            cfg.EmulatorDB,
 			PublicURL:       cfg.PublicURL,
 			ProcessingDelay: cfg.ProcessingDelay,
 			Clock:           clock,
 			Logger:          logger.With("component", "emulator"),
+			APIKeys:         keys,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start the emulator: %w", err)
 		}
 		a.close = append(a.close, em.Close)
-		// idgraph's own calls reach the emulator in process; other Stripe
-		// SDKs use its REST API at /v1 and browsers its hosted page.
-		idCfg.Key = emulatorKey
+		if secret, err = devSecret(ctx, cfg, em); err != nil {
+			return nil, fmt.Errorf("read the emulator's development signing secret: %w", err)
+		}
+		externalKey = extKey
+		// idgraph's own calls reach the emulator in process, with a
+		// restricted key as real Stripe wants for sensitive results; other
+		// Stripe SDKs use its REST API at /v1 and browsers its hosted page.
+		idCfg.Key = ownKey
 		idCfg.BaseURL = emulatorBase
 		idCfg.HTTPClient = &http.Client{Transport: em.RoundTripper(), Timeout: 30 * time.Second}
 		r.Mount("/v1", em.Handler())
 		r.Mount("/verify", em.Handler())
 		logger.Info("backend: embedded emulator (no STRIPE_SECRET_KEY)", "db", cfg.EmulatorDB, "stripe_api", cfg.PublicURL)
 	case cfg.LiveKey():
-		logger.Warn("backend: Stripe in LIVE mode without authentication (IDGRAPH_ALLOW_UNAUTHENTICATED=true)", "stripe_api", apiBase(cfg))
+		logger.Info("backend: Stripe in LIVE mode", "stripe_api", apiBase(cfg))
 	default:
-		logger.Warn("backend: Stripe in test mode; idgraph has no authentication yet, do not expose it", "stripe_api", apiBase(cfg))
+		logger.Info("backend: Stripe in test mode", "stripe_api", apiBase(cfg))
 	}
 
-	gql := graph.NewHandler(identity.NewStripe(idCfg), logger)
+	ac := authConfig(cfg, secret, logger)
+	authn, err := auth.New(ctx, ac)
+	if err != nil {
+		return nil, fmt.Errorf("authentication: %w", err)
+	}
+	a.close = append(a.close, authn.Close)
+	origins := corsOrigins(cfg)
+	logCallers(logger, cfg, ac, origins, externalKey)
+
+	client := tenancy.New(identity.NewStripe(idCfg), policy(cfg.Policy))
+	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production})
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -167,13 +193,18 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	// Browsers ask for an icon on pages without one (/healthz, a return
 	// URL); an empty answer keeps their consoles free of 404s.
 	r.Get("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	r.Get("/schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write(schemaSDL)
-	})
-	r.With(limitBody(maxBodyBytes)).Handle("/graphql", gql)
-	r.Get("/", playground.Handler("idgraph", "/graphql").ServeHTTP)
-	r.Handle(playground.AssetsPrefix+"*", playground.AssetsHandler())
+	schema := r.With(websafe.CORS(origins))
+	if cfg.Production {
+		schema = schema.With(authn.Middleware)
+	}
+	schema.Get("/schema.graphql", schemaFor(cfg.Production, schemaSDL))
+	// CORS answers preflights before authentication: they carry no
+	// credential.
+	r.With(websafe.CORS(origins), websafe.NoStore, limitBody(maxBodyBytes), authn.Middleware).Handle("/graphql", gql)
+	if cfg.GraphiQL {
+		r.Get("/", playground.Handler("idgraph", "/graphql").ServeHTTP)
+		r.Handle(playground.AssetsPrefix+"*", playground.AssetsHandler())
+	}
 	a.Handler = r
 	return a, nil
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/idgraph/idgraph/internal/config"
 	"github.com/idgraph/idgraph/internal/emulator"
 )
 
@@ -28,7 +27,8 @@ func serveOnEmulator(t *testing.T) emulatorServer {
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	clock := emulator.NewManualClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
-	cfg := config.Config{PublicURL: base, ProcessingDelay: 2 * time.Second} // EmulatorDB "": in memory
+	cfg := testConfig(t, map[string]string{"IDGRAPH_PUBLIC_URL": base, "IDGRAPH_EMULATOR_PROCESSING_DELAY": "2s"})
+	cfg.EmulatorDB = "" // in memory
 	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clock)
 	if err != nil {
 		t.Fatal(err)

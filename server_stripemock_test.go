@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/idgraph/idgraph/internal/config"
+	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/stripemock"
 )
 
@@ -24,7 +24,7 @@ import (
 // number only when expanded by name; stripe-mock answers such an expansion
 // with an internal error).
 func TestAgainstStripeMock(t *testing.T) {
-	url := serveOnStripeMock(t)
+	url, key := serveOnStripeMock(t)
 
 	const full = `id clientReferenceId clientSecret created livemode status type url verificationFlow
 		lastError { code reason } metadata { key value } redaction { status }
@@ -125,7 +125,7 @@ func TestAgainstStripeMock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := postGraphQL(t, url, tt.query, tt.vars)
+			resp := postGraphQLAs(t, url, key, tt.query, tt.vars)
 			if len(resp.Errors) > 0 {
 				t.Fatalf("errors: %s", resp.Errors)
 			}
@@ -139,13 +139,17 @@ func TestAgainstStripeMock(t *testing.T) {
 }
 
 // serveOnStripeMock starts stripe-mock and idgraph in front of it, and
-// returns idgraph's base URL.
-func serveOnStripeMock(t *testing.T) string {
+// returns idgraph's base URL and a server API key that idgraph accepts.
+func serveOnStripeMock(t *testing.T) (base, key string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("stripe-mock tests build and run stripe-mock; skipped with -short")
 	}
-	cfg := config.Config{StripeKey: "sk_test_123", StripeAPIBase: stripemock.Start(t)}
+	key, hash, err := auth.NewAPIKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t, map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_API_BASE": stripemock.Start(t), "IDGRAPH_API_KEY_SHA256": hash})
 	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -153,13 +157,13 @@ func serveOnStripeMock(t *testing.T) string {
 	t.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)
-	return srv.URL
+	return srv.URL, key
 }
 
 // TestBadInputAgainstStripeMock checks that what a new user gets wrong
 // comes back as a clear error with a code, never a 5xx.
 func TestBadInputAgainstStripeMock(t *testing.T) {
-	url := serveOnStripeMock(t)
+	url, key := serveOnStripeMock(t)
 	long := strings.Repeat("x", 41)
 	tests := []struct {
 		name  string
@@ -182,7 +186,7 @@ func TestBadInputAgainstStripeMock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := postGraphQL(t, url, tt.query, nil)
+			resp := postGraphQLAs(t, url, key, tt.query, nil)
 			all := string(resp.Data) + string(resp.Errors)
 			if !strings.Contains(all, tt.want) {
 				t.Errorf("response lacks %s: data %s errors %s", tt.want, resp.Data, resp.Errors)

@@ -93,7 +93,8 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{"a live key without explicit permission", map[string]string{"STRIPE_SECRET_KEY": "sk_live_123"}, "refusing to serve a live Stripe key"},
+		{"a live key without authentication", map[string]string{"STRIPE_SECRET_KEY": "sk_live_123"}, "refusing to serve a Stripe key with no authentication"},
+		{"a test key without authentication", map[string]string{"STRIPE_SECRET_KEY": "sk_test_123"}, "refusing to serve a Stripe key with no authentication"},
 		{"a malformed address", map[string]string{"IDGRAPH_ADDR": "localhost"}, "IDGRAPH_ADDR must be host:port"},
 	}
 	for _, tt := range tests {

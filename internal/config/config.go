@@ -31,14 +31,21 @@ type Config struct {
 	StripeAPIBase string
 	// MaxNetworkRetries is stripe-go's retry count (STRIPE_MAX_NETWORK_RETRIES).
 	MaxNetworkRetries int64
-	// AllowUnauthenticated lets idgraph, which has no authentication of its
-	// own yet, front a live Stripe key (IDGRAPH_ALLOW_UNAUTHENTICATED).
+	// AllowUnauthenticated lets idgraph front a Stripe key with no
+	// authentication configured (IDGRAPH_ALLOW_UNAUTHENTICATED): only behind
+	// an authentication of the operator's own.
 	AllowUnauthenticated bool
 	// EmulatorDB is the emulator's SQLite file (IDGRAPH_EMULATOR_DB).
 	EmulatorDB string
 	// ProcessingDelay is how long an emulated submission stays in processing
 	// (IDGRAPH_EMULATOR_PROCESSING_DELAY).
 	ProcessingDelay time.Duration
+	// EmulatorAPIKey is the key other Stripe SDKs present to the emulator's
+	// REST API at /v1 when authentication is configured
+	// (IDGRAPH_EMULATOR_API_KEY); empty means one generated at start-up.
+	EmulatorAPIKey string
+
+	Security
 }
 
 // Defaults.
@@ -73,17 +80,23 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	var (
 		c       Config
 		retries string
-		allow   string
 		delay   string
+		sec     securityFlags
 	)
 	fs.StringVar(&c.Addr, "addr", env("IDGRAPH_ADDR", DefaultAddr), "listen address `host:port` (IDGRAPH_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("IDGRAPH_PUBLIC_URL", ""), "base URL browsers use to reach idgraph; default from -addr (IDGRAPH_PUBLIC_URL)")
 	fs.StringVar(&c.StripeKey, "stripe-secret-key", env("STRIPE_SECRET_KEY", ""), "Stripe secret or restricted key; prefer the variable, flags show in ps (STRIPE_SECRET_KEY)")
 	fs.StringVar(&c.StripeAPIBase, "stripe-api-base", env("STRIPE_API_BASE", ""), "Stripe API base URL, e.g. a local stripe-mock's (STRIPE_API_BASE)")
 	fs.StringVar(&retries, "stripe-max-network-retries", env("STRIPE_MAX_NETWORK_RETRIES", strconv.Itoa(DefaultRetries)), "stripe-go's network retries, 0 to 10 (STRIPE_MAX_NETWORK_RETRIES)")
-	fs.StringVar(&allow, "allow-unauthenticated", env("IDGRAPH_ALLOW_UNAUTHENTICATED", "false"), "serve a live Stripe key without authentication (IDGRAPH_ALLOW_UNAUTHENTICATED)")
+	allow := env("IDGRAPH_ALLOW_UNAUTHENTICATED", "false")
+	fs.BoolFunc("allow-unauthenticated", "serve a Stripe key with no authentication configured, behind your own (IDGRAPH_ALLOW_UNAUTHENTICATED=true)", func(v string) error {
+		allow = v
+		return nil
+	})
 	fs.StringVar(&c.EmulatorDB, "emulator-db", env("IDGRAPH_EMULATOR_DB", DefaultEmulatorDB), "the emulator's SQLite file (IDGRAPH_EMULATOR_DB)")
 	fs.StringVar(&delay, "emulator-processing-delay", env("IDGRAPH_EMULATOR_PROCESSING_DELAY", DefaultProcessingDelay.String()), "time an emulated submission stays in processing (IDGRAPH_EMULATOR_PROCESSING_DELAY)")
+	fs.StringVar(&c.EmulatorAPIKey, "emulator-api-key", env("IDGRAPH_EMULATOR_API_KEY", ""), "the test key other Stripe SDKs use at the emulator's /v1 when auth is configured; default generated at start-up (IDGRAPH_EMULATOR_API_KEY)")
+	sec.register(fs, env)
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -101,6 +114,10 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 	if c.ProcessingDelay, err = time.ParseDuration(delay); err != nil || c.ProcessingDelay < 0 {
 		errs = append(errs, fmt.Errorf("IDGRAPH_EMULATOR_PROCESSING_DELAY must be a duration such as 3s, not %q", delay))
+	}
+	c.Security, err = sec.parse(c.LiveKey())
+	if err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, c.check()...)
 	return c, errors.Join(errs...)
@@ -128,9 +145,10 @@ func (c Config) check() []error {
 			errs = append(errs, errors.New("STRIPE_API_BASE needs STRIPE_SECRET_KEY too (stripe-mock takes any test key, such as sk_test_123); leave both unset to run on the embedded emulator"))
 		}
 	}
-	if c.LiveKey() && !c.AllowUnauthenticated {
-		errs = append(errs, errors.New("refusing to serve a live Stripe key: idgraph has no authentication yet, so anyone who reaches it could read real identities; set IDGRAPH_ALLOW_UNAUTHENTICATED=true only behind your own authentication"))
+	if c.EmulatorAPIKey != "" && !strings.HasPrefix(c.EmulatorAPIKey, "sk_test_") && !strings.HasPrefix(c.EmulatorAPIKey, "rk_test_") || strings.ContainsAny(c.EmulatorAPIKey, " \t\r\n") {
+		errs = append(errs, errors.New("IDGRAPH_EMULATOR_API_KEY must be a test mode key (sk_test_… or rk_test_…)"))
 	}
+	errs = append(errs, c.checkSecurity()...)
 	return errs
 }
 

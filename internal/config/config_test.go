@@ -37,7 +37,7 @@ func TestLoad(t *testing.T) {
 		},
 		{
 			name: "a test key and stripe-mock's base URL front Stripe",
-			env:  map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_API_BASE": "http://127.0.0.1:12111", "STRIPE_MAX_NETWORK_RETRIES": "0"},
+			env:  map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_API_BASE": "http://127.0.0.1:12111", "STRIPE_MAX_NETWORK_RETRIES": "0", "IDGRAPH_ALLOW_UNAUTHENTICATED": "true"},
 			check: func(t *testing.T, c Config) {
 				if c.Emulator() || c.LiveKey() || c.StripeAPIBase != "http://127.0.0.1:12111" || c.MaxNetworkRetries != 0 {
 					t.Errorf("got %+v", c)
@@ -45,9 +45,9 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
-			name:    "a live key is refused without IDGRAPH_ALLOW_UNAUTHENTICATED",
+			name:    "a live key is refused without authentication or IDGRAPH_ALLOW_UNAUTHENTICATED",
 			env:     map[string]string{"STRIPE_SECRET_KEY": "rk_live_abc"},
-			wantErr: []string{"refusing to serve a live Stripe key", "IDGRAPH_ALLOW_UNAUTHENTICATED=true"},
+			wantErr: []string{"refusing to serve a Stripe key with no authentication", "IDGRAPH_ALLOW_UNAUTHENTICATED=true"},
 		},
 		{
 			name: "a live key is served when explicitly allowed",
