@@ -122,7 +122,8 @@ func TestLifecycle(t *testing.T) {
 				}
 				h.clock.Advance(testDelay)
 			}
-			got := h.retrieve(t, vs.ID, "verified_outputs", "verified_outputs.dob", "last_verification_report")
+			// A restricted key, since verified_outputs.dob is a sensitive result.
+			got := h.retrieveWith(t, h.rk, vs.ID, "verified_outputs", "verified_outputs.dob", "last_verification_report")
 			if got.Status != tt.wantStatus {
 				t.Fatalf("status = %q, want %q", got.Status, tt.wantStatus)
 			}

@@ -23,18 +23,18 @@ func (e expansion) sub(prefix string) expansion {
 	return out
 }
 
-// Paths that each object can expand. Besides the fields that are hidden
-// unless expanded, the spec's x-expandableFields are accepted (a no-op:
-// they are always included) as Stripe accepts them.
+// Paths that each object can expand: the spec's x-expandableFields, which
+// Stripe accepts although they are always included (a no-op here too), the
+// fields hidden unless expanded (verified_outputs, provided_details), and
+// the sensitive verification results (sensitive.go).
 var (
-	sessionExpandable = []string{
+	sessionExpandable = append([]string{
 		"last_error", "last_verification_report", "options", "provided_details", "redaction",
-		"related_person", "verified_outputs", "verified_outputs.dob", "verified_outputs.id_number",
-	}
-	reportExpandable = []string{
-		"document", "document.dob", "document.number", "email", "id_number", "id_number.dob",
-		"id_number.id_number", "options", "phone", "selfie",
-	}
+		"related_person", "verified_outputs",
+	}, sensitiveSessionPaths...)
+	reportExpandable = append([]string{
+		"document", "email", "id_number", "options", "phone", "selfie",
+	}, sensitiveReportPaths...)
 )
 
 // parseExpand checks the expand[] parameter against an object's expandable

@@ -54,14 +54,17 @@ func requestID(ctx context.Context) string {
 }
 
 // decodeExpand decodes a request for an endpoint that returns object (a
-// list of them if list) and reads its expand[]. On a bad request it writes
-// Stripe's error and reports false.
+// list of them if list) and reads its expand[], refusing sensitive paths to
+// a secret key (sensitive.go). On a bad request it writes Stripe's error and
+// reports false.
 func decodeExpand(w http.ResponseWriter, r *http.Request, spec *param, object string, list bool) (*form, expansion, bool) {
 	f, aerr := decode(r, spec)
 	if aerr == nil {
 		var ex expansion
 		if ex, aerr = parseExpand(f, object, list); aerr == nil {
-			return f, ex, true
+			if aerr = checkKeyKind(r.Context(), ex, object, list); aerr == nil {
+				return f, ex, true
+			}
 		}
 	}
 	writeError(w, aerr)

@@ -23,7 +23,8 @@ type harness struct {
 	e     *Emulator
 	clock *ManualClock
 	srv   *httptest.Server
-	sc    *stripe.Client
+	sc    *stripe.Client // with a secret key, sk_test_emulator
+	rk    *stripe.Client // with a restricted key, rk_test_emulator
 }
 
 func newHarness(t *testing.T) *harness {
@@ -40,19 +41,25 @@ func newHarness(t *testing.T) *harness {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	return &harness{e: e, clock: clock, srv: srv, sc: newStripeClient(srv.URL, nil)}
+	return &harness{e: e, clock: clock, srv: srv, sc: newStripeClient(srv.URL, nil),
+		rk: newStripeClientWithKey("rk_test_emulator", srv.URL, nil)}
 }
 
-// newStripeClient builds stripe-go's client for baseURL, without retries
-// (so that error answers reach the test unchanged) and without logging.
+// newStripeClient builds stripe-go's client for baseURL with a secret key,
+// without retries (so that error answers reach the test unchanged) and
+// without logging.
 func newStripeClient(baseURL string, hc *http.Client) *stripe.Client {
+	return newStripeClientWithKey("sk_test_emulator", baseURL, hc)
+}
+
+func newStripeClientWithKey(key, baseURL string, hc *http.Client) *stripe.Client {
 	cfg := &stripe.BackendConfig{
 		URL:               stripe.String(baseURL),
 		MaxNetworkRetries: stripe.Int64(0),
 		LeveledLogger:     &stripe.LeveledLogger{Level: stripe.LevelNull},
 		HTTPClient:        hc,
 	}
-	return stripe.NewClient("sk_test_emulator", stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))
+	return stripe.NewClient(key, stripe.WithBackends(stripe.NewBackendsWithConfig(cfg)))
 }
 
 // create makes a document session with defaults.
@@ -70,11 +77,17 @@ func (h *harness) create(t *testing.T, p *stripe.IdentityVerificationSessionCrea
 
 func (h *harness) retrieve(t *testing.T, id string, expand ...string) *stripe.IdentityVerificationSession {
 	t.Helper()
+	return h.retrieveWith(t, h.sc, id, expand...)
+}
+
+// retrieveWith retrieves with the client sc (h.sc or h.rk).
+func (h *harness) retrieveWith(t *testing.T, sc *stripe.Client, id string, expand ...string) *stripe.IdentityVerificationSession {
+	t.Helper()
 	p := &stripe.IdentityVerificationSessionRetrieveParams{}
 	for _, x := range expand {
 		p.AddExpand(x)
 	}
-	vs, err := h.sc.V1IdentityVerificationSessions.Retrieve(context.Background(), id, p)
+	vs, err := sc.V1IdentityVerificationSessions.Retrieve(context.Background(), id, p)
 	if err != nil {
 		t.Fatalf("retrieve %s: %v", id, err)
 	}

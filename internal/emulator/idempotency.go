@@ -59,8 +59,12 @@ func (e *Emulator) idempotency(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		// The kind of key is part of the fingerprint: an answer made for a
+		// restricted key may hold sensitive results (sensitive.go), which a
+		// secret key must not get by replaying its Idempotency-Key.
+		kind := []byte{byte(keyKindFrom(r.Context()))}
 		h := sha256.New()
-		for _, part := range [][]byte{[]byte(r.Method), []byte(r.URL.Path), []byte(r.URL.RawQuery), body} {
+		for _, part := range [][]byte{[]byte(r.Method), []byte(r.URL.Path), []byte(r.URL.RawQuery), body, kind} {
 			h.Write(part)
 			h.Write([]byte{0})
 		}

@@ -274,7 +274,8 @@ func scrubSession(s *session) {
 		}
 	}
 	if v := s.VerifiedOutputs; v != nil {
-		redactStr(&v.FirstName, &v.LastName, &v.Email, &v.Phone, &v.IDNumber)
+		// "[redacted]" is also a value of the spec's sex enum.
+		redactStr(&v.FirstName, &v.LastName, &v.Email, &v.Phone, &v.IDNumber, &v.Sex, &v.UnparsedSex, &v.UnparsedPlaceOfBirth)
 		redactAddress(v.Address)
 		v.DOB = nil
 		v.IDNumberType = nil
@@ -284,7 +285,7 @@ func scrubSession(s *session) {
 
 func scrubReport(r *report) {
 	if d := r.Document; d != nil {
-		redactStr(&d.FirstName, &d.LastName, &d.Number)
+		redactStr(&d.FirstName, &d.LastName, &d.Number, &d.Sex, &d.UnparsedSex, &d.UnparsedPlaceOfBirth)
 		redactAddress(d.Address)
 		d.DOB, d.IssuedDate, d.ExpirationDate = nil, nil, nil
 		d.Files = nil

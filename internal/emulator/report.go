@@ -36,6 +36,16 @@ type documentCheck struct {
 	IssuedDate     *date       `json:"issued_date"`
 	ExpirationDate *date       `json:"expiration_date"`
 	Files          []string    `json:"files"`
+	// Sex is one of the spec's female, male, unknown, or "[redacted]".
+	Sex                  *string `json:"sex,omitempty"`
+	UnparsedPlaceOfBirth *string `json:"unparsed_place_of_birth,omitempty"`
+	UnparsedSex          *string `json:"unparsed_sex,omitempty"`
+}
+
+// sensitive returns the document's sensitive fields by name.
+func (d *documentCheck) sensitive() map[string]any {
+	return map[string]any{"dob": d.DOB, "number": d.Number, "sex": d.Sex,
+		"unparsed_place_of_birth": d.UnparsedPlaceOfBirth, "unparsed_sex": d.UnparsedSex}
 }
 
 type idNumberCheck struct {
@@ -46,6 +56,11 @@ type idNumberCheck struct {
 	DOB          *date       `json:"dob"`
 	IDNumber     *string     `json:"id_number"`
 	IDNumberType *string     `json:"id_number_type"`
+}
+
+// sensitive returns the ID number check's sensitive fields by name.
+func (n *idNumberCheck) sensitive() map[string]any {
+	return map[string]any{"dob": n.DOB, "id_number": n.IDNumber}
 }
 
 type selfieCheck struct {
@@ -62,9 +77,8 @@ type contactCheck struct {
 	Value  *string     `json:"value"`
 }
 
-// render returns the wire object; the sensitive fields (document.dob,
-// document.number, id_number.dob, id_number.id_number) appear only when
-// expanded by name, as on Stripe.
+// render returns the wire object; the sensitive fields (sensitive.go)
+// appear only when expanded by name, as on Stripe.
 func (r *report) render(ex expansion) map[string]any {
 	o := map[string]any{
 		"id":                   r.ID,
@@ -85,11 +99,10 @@ func (r *report) render(ex expansion) map[string]any {
 			"last_name": d.LastName, "address": d.Address, "issuing_country": d.IssuingCountry,
 			"issued_date": d.IssuedDate, "expiration_date": d.ExpirationDate, "files": d.Files,
 		}
-		if ex.has("document.dob") {
-			m["dob"] = d.DOB
-		}
-		if ex.has("document.number") {
-			m["number"] = d.Number
+		for name, val := range d.sensitive() {
+			if ex.has("document." + name) {
+				m[name] = val
+			}
 		}
 		o["document"] = m
 	}
@@ -98,11 +111,10 @@ func (r *report) render(ex expansion) map[string]any {
 			"status": n.Status, "error": n.Error, "first_name": n.FirstName,
 			"last_name": n.LastName, "id_number_type": n.IDNumberType,
 		}
-		if ex.has("id_number.dob") {
-			m["dob"] = n.DOB
-		}
-		if ex.has("id_number.id_number") {
-			m["id_number"] = n.IDNumber
+		for name, val := range n.sensitive() {
+			if ex.has("id_number." + name) {
+				m[name] = val
+			}
 		}
 		o["id_number"] = m
 	}
@@ -119,15 +131,20 @@ func (r *report) render(ex expansion) map[string]any {
 }
 
 // Test data of a passing submission: Stripe's own fixtures (Jenny Rosen,
-// born 1901-01-01, San Francisco) so that screenshots look familiar.
+// born 1901-01-01, San Francisco) so that screenshots look familiar. Sex and
+// place of birth are the emulator's own choice (Stripe documents no fixture
+// for them); sex is one of the spec's enum values (female, male, unknown).
 var (
-	testFirstName = "Jenny"
-	testLastName  = "Rosen"
-	testDOB       = date{Day: 1, Month: 1, Year: 1901}
-	testIDNumber  = "000000000"
-	testIDType    = "us_ssn"
-	testDocNumber = "D1234567"
-	testCountry   = "US"
+	testFirstName    = "Jenny"
+	testLastName     = "Rosen"
+	testDOB          = date{Day: 1, Month: 1, Year: 1901}
+	testSex          = "female"
+	testUnparsedSex  = "F"
+	testPlaceOfBirth = "San Francisco, CA, USA"
+	testIDNumber     = "000000000"
+	testIDType       = "us_ssn"
+	testDocNumber    = "D1234567"
+	testCountry      = "US"
 )
 
 func testAddress() *address {
@@ -204,7 +221,8 @@ func newReport(s *session, id string, created int64, code string) *report {
 			LastName: ptr(testLastName), Address: testAddress(), DOB: ptr(testDOB), Number: ptr(testDocNumber),
 			IssuingCountry: ptr(testCountry), IssuedDate: &date{Day: 1, Month: 12, Year: 2020},
 			ExpirationDate: &date{Day: 1, Month: 12, Year: 2030},
-			Files:          []string{newID(prefixFile), newID(prefixFile)}}
+			Files:          []string{newID(prefixFile), newID(prefixFile)},
+			Sex:            ptr(testSex), UnparsedSex: ptr(testUnparsedSex), UnparsedPlaceOfBirth: ptr(testPlaceOfBirth)}
 	}
 	if r.Type == "id_number" || s.requiresIDNumber() || failed == "id_number" {
 		st, e := errFor("id_number")
@@ -230,8 +248,9 @@ func newReport(s *session, id string, created int64, code string) *report {
 func outputsOf(s *session, r *report) *verifiedOutputs {
 	v := &verifiedOutputs{FirstName: ptr(testFirstName), LastName: ptr(testLastName), DOB: ptr(testDOB),
 		Email: providedEmail(s), Phone: providedPhone(s)}
-	if r.Document != nil {
+	if d := r.Document; d != nil { // sex and place of birth are read from the document
 		v.Address = testAddress()
+		v.Sex, v.UnparsedSex, v.UnparsedPlaceOfBirth = d.Sex, d.UnparsedSex, d.UnparsedPlaceOfBirth
 	}
 	if r.IDNumber != nil {
 		v.IDNumber, v.IDNumberType = ptr(testIDNumber), ptr(testIDType)

@@ -27,6 +27,10 @@ func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
 		e.fail(w, r, err)
 		return
 	}
+	if aerr := checkWindow(e.clock.Now(), sensitiveIn(ex, "verification_report"), rep.ID, rep.Created); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
 	writeJSON(w, rep.render(ex))
 }
 
@@ -55,9 +59,17 @@ func (e *Emulator) listReports(w http.ResponseWriter, r *http.Request) {
 		e.fail(w, r, err)
 		return
 	}
+	// One report past the window refuses the whole page: a list answers
+	// whole or not at all.
+	now, paths := e.clock.Now(), sensitiveIn(ex, "verification_report")
 	data := make([]any, 0, len(docs))
 	for _, d := range docs {
-		data = append(data, d.(*report).render(ex))
+		rep := d.(*report)
+		if aerr := checkWindow(now, paths, rep.ID, rep.Created); aerr != nil {
+			writeError(w, aerr)
+			return
+		}
+		data = append(data, rep.render(ex))
 	}
 	writeJSON(w, listObject(reportsURL, data, more))
 }

@@ -74,14 +74,24 @@ type address struct {
 }
 
 type verifiedOutputs struct {
-	FirstName    *string  `json:"first_name"`
-	LastName     *string  `json:"last_name"`
-	Address      *address `json:"address"`
-	DOB          *date    `json:"dob"`
-	Email        *string  `json:"email"`
-	Phone        *string  `json:"phone"`
-	IDNumber     *string  `json:"id_number"`
-	IDNumberType *string  `json:"id_number_type"`
+	FirstName            *string  `json:"first_name"`
+	LastName             *string  `json:"last_name"`
+	Address              *address `json:"address"`
+	DOB                  *date    `json:"dob"`
+	Email                *string  `json:"email"`
+	Phone                *string  `json:"phone"`
+	IDNumber             *string  `json:"id_number"`
+	IDNumberType         *string  `json:"id_number_type"`
+	Sex                  *string  `json:"sex,omitempty"`
+	UnparsedPlaceOfBirth *string  `json:"unparsed_place_of_birth,omitempty"`
+	UnparsedSex          *string  `json:"unparsed_sex,omitempty"`
+}
+
+// sensitive returns the sensitive fields by name (sensitive.go lists them
+// as paths): they are rendered only when expanded by name.
+func (v *verifiedOutputs) sensitive() map[string]any {
+	return map[string]any{"dob": v.DOB, "id_number": v.IDNumber, "sex": v.Sex,
+		"unparsed_place_of_birth": v.UnparsedPlaceOfBirth, "unparsed_sex": v.UnparsedSex}
 }
 
 // requiresSelfie and requiresIDNumber read the document options.
@@ -156,13 +166,12 @@ func (s *session) render(publicURL string, ex expansion, report map[string]any) 
 				"phone":          v.Phone,
 				"id_number_type": v.IDNumberType,
 			}
-			// dob and id_number are sensitive: Stripe sends them only when
-			// expanded by name.
-			if ex.has("verified_outputs.dob") {
-				m["dob"] = v.DOB
-			}
-			if ex.has("verified_outputs.id_number") {
-				m["id_number"] = v.IDNumber
+			// The sensitive fields are sent only when expanded by name,
+			// and only to a key that may read them (sensitive.go).
+			for name, val := range v.sensitive() {
+				if ex.has("verified_outputs." + name) {
+					m[name] = val
+				}
 			}
 			o["verified_outputs"] = m
 		}

@@ -226,17 +226,22 @@ func scanSession(rows *sql.Rows) (any, error) {
 	return s, json.Unmarshal(doc, s)
 }
 
-// renderSession renders s, loading its last report when that is expanded.
+// renderSession renders s, loading its last report when that is expanded,
+// and refuses sensitive results past their 48-hour window (sensitive.go).
 func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex expansion) (map[string]any, error) {
-	var rep map[string]any
+	var r *report
 	if ex.has("last_verification_report") && s.LastReport != "" {
-		r, err := getReport(ctx, q, s.LastReport)
-		if err != nil && !errors.Is(err, errNotFound) {
+		var err error
+		if r, err = getReport(ctx, q, s.LastReport); err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
-		if r != nil {
-			rep = r.render(ex.sub("last_verification_report"))
-		}
+	}
+	if err := e.checkSessionWindow(ctx, q, s, ex, r); err != nil {
+		return nil, err
+	}
+	var rep map[string]any
+	if r != nil {
+		rep = r.render(ex.sub("last_verification_report"))
 	}
 	return s.render(e.publicURL, ex, rep), nil
 }

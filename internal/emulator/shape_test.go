@@ -25,6 +25,8 @@ func TestAnswersMatchStripesSpec(t *testing.T) {
 		t.Fatalf("load spec: %v", err)
 	}
 	h := newHarness(t)
+	// A restricted key, which may expand every sensitive result.
+	key := "rk_test_shape"
 	call := func(method, path string, form url.Values) (int, any) {
 		t.Helper()
 		var body io.Reader
@@ -32,7 +34,7 @@ func TestAnswersMatchStripesSpec(t *testing.T) {
 			body = strings.NewReader(form.Encode())
 		}
 		req, _ := http.NewRequest(method, h.srv.URL+path, body)
-		req.Header.Set("Authorization", "Bearer sk_test_shape")
+		req.Header.Set("Authorization", "Bearer "+key)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -81,9 +83,14 @@ func TestAnswersMatchStripesSpec(t *testing.T) {
 	}
 	h.clock.Advance(testDelay)
 
-	all := "expand[]=verified_outputs&expand[]=verified_outputs.dob&expand[]=verified_outputs.id_number&expand[]=provided_details" +
-		"&expand[]=last_verification_report&expand[]=last_verification_report.document.dob&expand[]=last_verification_report.document.number" +
-		"&expand[]=last_verification_report.id_number.dob&expand[]=last_verification_report.id_number.id_number"
+	sessionPaths := []string{"verified_outputs", "provided_details", "last_verification_report"}
+	sessionPaths = append(sessionPaths, sensitiveSessionPaths...)
+	reportPaths := append([]string(nil), sensitiveReportPaths...)
+	for _, p := range sensitiveReportPaths {
+		sessionPaths = append(sessionPaths, "last_verification_report."+p)
+	}
+	all := "expand[]=" + strings.Join(sessionPaths, "&expand[]=")
+	allReport := "expand[]=" + strings.Join(reportPaths, "&expand[]=")
 	listAll := strings.ReplaceAll(all, "expand[]=", "expand[]=data.")
 	schema := func(name string) *openapi3.Schema { return doc.Components.Schemas[name].Value }
 	listSchema := func(path string) *openapi3.Schema {
@@ -105,9 +112,9 @@ func TestAnswersMatchStripesSpec(t *testing.T) {
 		{"a verification flow session", "GET", sessionsURL + "/" + flow, nil, schema("identity.verification_session")},
 		{"an updated session", "POST", sessionsURL + "/" + flow, url.Values{"metadata[x]": {"y"}, "options[document]": {""}}, schema("identity.verification_session")},
 		{"a canceled session", "POST", sessionsURL + "/" + flow + "/cancel", url.Values{}, schema("identity.verification_session")},
-		{"a report, everything expanded", "GET", reportsURL + "/" + repID + "?expand[]=document.dob&expand[]=document.number&expand[]=id_number.dob&expand[]=id_number.id_number", nil, schema("identity.verification_report")},
+		{"a report, everything expanded", "GET", reportsURL + "/" + repID + "?" + allReport, nil, schema("identity.verification_report")},
 		{"a list of sessions, everything expanded", "GET", sessionsURL + "?limit=100&" + listAll, nil, listSchema(sessionsURL)},
-		{"a list of reports", "GET", reportsURL + "?limit=100&expand[]=data.document.dob", nil, listSchema(reportsURL)},
+		{"a list of reports, everything expanded", "GET", reportsURL + "?limit=100&" + strings.ReplaceAll(allReport, "expand[]=", "expand[]=data."), nil, listSchema(reportsURL)},
 		{"an empty list", "GET", sessionsURL + "?client_reference_id=none", nil, listSchema(sessionsURL)},
 		{"a 404", "GET", sessionsURL + "/vs_nope", nil, schema("error")},
 		{"a 400", "POST", sessionsURL, url.Values{"nope": {"1"}}, schema("error")},
