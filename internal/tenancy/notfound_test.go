@@ -11,6 +11,9 @@ import (
 	"github.com/stripe/stripe-go/v85"
 )
 
+// comparable is e without what differs between two calls about two IDs:
+// the ID in the message and the request ID (checked apart), and the
+// pointers to the response and typed error (whose kind and status are kept).
 func comparable(t *testing.T, e *stripe.Error, id string) stripe.Error {
 	t.Helper()
 	cp := *e

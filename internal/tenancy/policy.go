@@ -39,6 +39,10 @@ type Policy struct {
 // must have. A requirement that is set is imposed where the caller leaves
 // the option out and refused where the caller turns it off.
 type DocumentPolicy struct {
+	// RequireMatchingSelfie, RequireLiveCapture and RequireIDNumber are
+	// Stripe's options[document][require_matching_selfie],
+	// [require_live_capture] and [require_id_number]: true imposes the
+	// option, false leaves it to the caller.
 	RequireMatchingSelfie, RequireLiveCapture, RequireIDNumber bool
 	// AllowedTypes are the document types a session may allow at most:
 	// "passport", "driving_license", "id_card". Empty means any.

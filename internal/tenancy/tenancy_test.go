@@ -101,9 +101,6 @@ func TestSessionOperationsByCaller(t *testing.T) {
 	}
 }
 
-// comparable is e without what differs between two calls about two IDs:
-// the ID in the message and the request ID (checked apart), and the
-// pointers to the response and typed error (whose kind and status are kept).
 func TestErrorsOfTheClientPassUnchanged(t *testing.T) {
 	upstream := &stripe.Error{HTTPStatusCode: 500, Type: stripe.ErrorTypeAPI, RequestID: "req_down"}
 	fail := func(context.Context, string, *stripe.IdentityVerificationSessionRetrieveParams) (*stripe.IdentityVerificationSession, error) {
