@@ -17,7 +17,9 @@
 //     *stripe.Error, built by stripe-go from the body Stripe sends, with the
 //     request ID of the call tenancy made); lists are filtered to their
 //     subject, and a cursor naming another user's session fails as a
-//     nonexistent one does.
+//     nonexistent one does. The params stripe-go sends beyond its typed
+//     fields (Params.Extra on writes, ListParams.Filters on lists) may
+//     carry only keys that cannot widen what the user reaches (params.go).
 //
 // What tenancy does not do: it does not check scopes (the GraphQL layer
 // hides fields by scope), it does not validate IDs or params beyond what
