@@ -43,6 +43,34 @@
 // Each transition is recorded as an event. Pending delayed transitions are
 // kept in the database and rescheduled by New after a restart.
 //
+// # Sensitive verification results
+//
+// As Stripe's guide "Access verification results"
+// (https://docs.stripe.com/identity/access-verification-results) says, the
+// sensitive results are sent only when expanded by name: on a session
+// verified_outputs.dob, .id_number, .sex, .unparsed_place_of_birth and
+// .unparsed_sex; on a report document.dob, .number, .sex,
+// .unparsed_place_of_birth, .unparsed_sex, id_number.dob and
+// id_number.id_number (through a session under last_verification_report.,
+// in lists under data.). Only a restricted key (rk_test_) may expand them:
+//
+//   - a secret key (sk_test_) that expands any of them gets 403
+//     invalid_request_error, no code, message beginning
+//     SensitiveRestrictedKeyRequired and naming the paths; the request does
+//     nothing;
+//   - a restricted key gets them for verifications processed (the report
+//     made) in the last 48 hours by the emulator's Clock; past that, 403
+//     invalid_request_error, no code, message beginning
+//     SensitiveWindowPassed and naming the object and the paths. A list is
+//     refused whole if one object on the page is past the window, and a
+//     POST (cancel, redact, update) that would render such a result is
+//     refused and changes nothing.
+//
+// SensitiveRefusal tells the two apart from any client's error. Every
+// rk_test_ key is treated as holding the "Access recent sensitive
+// verification results" permission and as not IP-restricted: there is no
+// Dashboard to say otherwise.
+//
 // # Development signing secret
 //
 // The database also keeps a development JWT signing secret for idgraph's own
@@ -74,9 +102,21 @@
 //   - Lists are ordered by creation sequence (newest first), which matches
 //     created order unless the clock goes backwards.
 //   - expand accepts the hidden fields (verified_outputs, provided_details,
-//     verified_outputs.dob and .id_number, the report's document.dob,
-//     document.number, id_number.dob and id_number.id_number) and the
-//     spec's x-expandableFields, which are always included anyway.
+//     the sensitive results above) and the spec's x-expandableFields, which
+//     are always included anyway.
+//   - The wording of the two sensitive refusals is the emulator's: Stripe
+//     documents none. Their shape (403 invalid_request_error without a
+//     code) is that of Stripe's refusals of a restricted key that lacks a
+//     permission. Stripe's guide also lists the document's expiration date
+//     as not for secret keys (expanded by last_verification_report.
+//     document.expiration_date); the emulator sends it with the report to
+//     any key, and sends document.files and the selfie's files likewise.
+//   - Sex and place of birth of a passing submission are the emulator's
+//     choice ("female", "F", "San Francisco, CA, USA"); Stripe documents no
+//     test fixture for them.
+//   - An Idempotency-Key's answer is replayed only to the same kind of key
+//     (secret or restricted), so a secret key cannot read a restricted
+//     key's sensitive answer by replaying it; otherwise keys are not scoped.
 //   - GET /v1/events serves only the Identity session events, with limit,
 //     cursors, type and created.
 //   - Webhooks are not sent.

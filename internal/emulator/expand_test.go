@@ -22,6 +22,8 @@ func TestParseExpand(t *testing.T) {
 		{"an unknown path is rejected", "expand[]=customer", "verification_session", false, nil, "This property cannot be expanded (customer)."},
 		{"events expand nothing", "expand[]=data.request", "event", true, nil, "cannot be expanded"},
 		{"a report's sensitive fields expand", "expand[]=id_number.id_number", "verification_report", false, []string{"id_number.id_number"}, ""},
+		{"the document's sex expands", "expand[]=document.sex&expand[]=document.unparsed_place_of_birth", "verification_report", false, []string{"document", "document.sex", "document.unparsed_place_of_birth"}, ""},
+		{"the verified sex expands under a list", "expand[]=data.verified_outputs.unparsed_sex", "verification_session", true, []string{"verified_outputs", "verified_outputs.unparsed_sex"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

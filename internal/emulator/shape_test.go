@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
@@ -133,6 +134,30 @@ func TestAnswersMatchStripesSpec(t *testing.T) {
 				t.Fatalf("does not match the spec: %v\n%s", err, mustJSON(v))
 			}
 			if extra := undeclared(c.schema, v, ""); len(extra) > 0 {
+				t.Fatalf("fields the spec does not declare: %v", extra)
+			}
+		})
+	}
+	// Last, as they change the key and move the clock.
+	refusals := []struct {
+		name, key string
+		advance   time.Duration
+	}{
+		{"a secret key's sensitive refusal", "sk_test_shape", 0},
+		{"a restricted key's refusal past 48 hours", "rk_test_shape", 49 * time.Hour},
+	}
+	for _, r := range refusals {
+		t.Run(r.name, func(t *testing.T) {
+			key = r.key
+			h.clock.Advance(r.advance)
+			status, v := call("GET", sessionsURL+"/"+pass+"?expand[]=verified_outputs.dob", nil)
+			if status != http.StatusForbidden {
+				t.Fatalf("status %d: %s", status, mustJSON(v))
+			}
+			if err := schema("error").VisitJSON(v); err != nil {
+				t.Fatalf("does not match the spec: %v\n%s", err, mustJSON(v))
+			}
+			if extra := undeclared(schema("error"), v, ""); len(extra) > 0 {
 				t.Fatalf("fields the spec does not declare: %v", extra)
 			}
 		})
