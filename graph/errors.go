@@ -268,7 +268,7 @@ func userErrorsFrom(err error, m mutation) (ue []model.UserError, ok bool) {
 
 // sensitiveRefusal says which of Stripe's rules on sensitive verification
 // results refused them, and what fixes it: Stripe serves them only to a
-// restricted key with the "Read sensitive verification results" permission,
+// restricted key with the "Access recent sensitive verification results" permission,
 // and to such a key only within 48 hours of the verification unless the key
 // is IP-restricted.
 func sensitiveRefusal(e *stripe.Error) string {
@@ -276,5 +276,5 @@ func sensitiveRefusal(e *stripe.Error) string {
 	if strings.Contains(msg, "48 hours") || strings.Contains(msg, "ip restrict") || strings.Contains(msg, "ip-restrict") {
 		return "Stripe serves sensitive verification results only within 48 hours of the verification, unless idgraph's restricted key is IP-restricted; the operator can add an IP restriction to the key."
 	}
-	return "Stripe serves sensitive verification results only to a restricted API key with the \"Read sensitive verification results\" permission; the operator must give idgraph such a key (rk_…) instead of a secret key."
+	return "Stripe serves sensitive verification results only to a restricted API key with the \"Access recent sensitive verification results\" permission; the operator must give idgraph such a key (rk_…) instead of a secret key."
 }

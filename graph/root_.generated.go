@@ -1183,7 +1183,7 @@ directive @requiresScope("The scope the caller needs." scope: String!) on FIELD_
 The field is one of Stripe's sensitive verification results (date of birth,
 ID and document numbers, sex, place of birth). It needs the
 ` + "`" + `identity:read_sensitive` + "`" + ` scope, besides ` + "`" + `identity:read_outputs` + "`" + ` for its parent.
-Stripe serves it only to a restricted API key with the "Read sensitive
+Stripe serves it only to a restricted API key with the "Access recent sensitive
 verification results" permission, and to such a key only within 48 hours of the
 verification unless the key is IP-restricted: idgraph asks for these fields in a
 Stripe call of their own, so when Stripe refuses, only they are null, with a
