@@ -226,6 +226,28 @@ func (p *testIdP) publish(t *testing.T, keys ...signingKey) {
 	p.mu.Unlock()
 }
 
+// publishExtra publishes keys along with raw JWKs (JSON objects).
+func (p *testIdP) publishExtra(t *testing.T, raw []string, keys ...signingKey) {
+	t.Helper()
+	p.publish(t, keys...)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var set struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(p.set, &set); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range raw {
+		set.Keys = append([]json.RawMessage{json.RawMessage(r)}, set.Keys...)
+	}
+	b, err := json.Marshal(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.set = b
+}
+
 // setStatus makes the endpoint answer status (other than 200: an error).
 func (p *testIdP) setStatus(status int) {
 	p.mu.Lock()

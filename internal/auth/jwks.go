@@ -80,6 +80,9 @@ func newJWKSKeys(ctx context.Context, rawURL string, hc *http.Client, minRefetch
 		return nil, fmt.Errorf("auth: start JWKS cache: %w", err)
 	}
 	err = cache.Register(ctx, rawURL,
+		// RFC 7517 §5: keys of a kty not understood, or missing members,
+		// are skipped, not a reason to lose the whole set.
+		jwk.WithIgnoreParseError(true),
 		jwk.WithHTTPClient(hc),
 		jwk.WithWaitReady(false),
 		jwk.WithMinInterval(jwksRefreshMin),

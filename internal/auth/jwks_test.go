@@ -132,6 +132,20 @@ func TestJWKSUnavailableAtStart(t *testing.T) {
 	})
 }
 
+func TestJWKSWithKeysNotUnderstood(t *testing.T) {
+	key := newSigningKey(t, jwa.ES256(), "good")
+	idp := newTestIdP(t)
+	idp.publishExtra(t, []string{
+		`{"kty":"PQC","kid":"future"}`,
+		`{"kty":"EC","crv":"P-256","kid":"broken","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"}`,
+		`{"kty":"OKP","crv":"X25519","use":"enc","kid":"enc","x":"hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo"}`,
+	}, key)
+	a := newTestAuthenticator(t, testConfig(idp.url()), newTestClock())
+	if _, err := a.Authenticate(t.Context(), key.sign(t, userClaims())); err != nil {
+		t.Errorf("a JWKS with keys not understood lost its good key: %v", err)
+	}
+}
+
 func TestJWKSUnreachable(t *testing.T) {
 	idp := newTestIdP(t)
 	url := idp.url()
