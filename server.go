@@ -50,6 +50,14 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// `idgraph token` and `idgraph apikey` print credentials and exit.
+	if handled, err := runCommand(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); handled {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "idgraph:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "idgraph:", err)
 		os.Exit(1)
