@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -155,7 +156,11 @@ func (e *Emulator) checkSessionWindow(ctx context.Context, q querier, s *session
 	}
 	if rep == nil {
 		var err error
-		if rep, err = getReport(ctx, q, s.LastReport); err != nil {
+		rep, err = getReport(ctx, q, s.LastReport)
+		if errors.Is(err, errNotFound) {
+			return nil // no report, nothing processed to guard (renderSession shows none either)
+		}
+		if err != nil {
 			return err
 		}
 	}
