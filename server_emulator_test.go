@@ -24,10 +24,18 @@ type emulatorServer struct {
 
 func serveOnEmulator(t *testing.T) emulatorServer {
 	t.Helper()
+	return startOnEmulator(t, map[string]string{"IDGRAPH_EMULATOR_PROCESSING_DELAY": "2s"})
+}
+
+// startOnEmulator serves idgraph configured by vars (and defaults) on an
+// in-memory emulator with a manual clock, at a free port that is its public
+// URL.
+func startOnEmulator(t *testing.T, vars map[string]string) emulatorServer {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	clock := emulator.NewManualClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
-	cfg := testConfig(t, map[string]string{"IDGRAPH_PUBLIC_URL": base, "IDGRAPH_EMULATOR_PROCESSING_DELAY": "2s"})
+	cfg := testConfig(t, mergeVars(map[string]string{"IDGRAPH_PUBLIC_URL": base}, vars))
 	cfg.EmulatorDB = "" // in memory
 	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clock)
 	if err != nil {
@@ -38,6 +46,17 @@ func serveOnEmulator(t *testing.T) emulatorServer {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return emulatorServer{url: base, clock: clock}
+}
+
+// mergeVars returns the variables of all maps, later ones winning.
+func mergeVars(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // gql runs one operation that must succeed and decodes its data into out.

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"reflect"
 	"regexp"
 	"strings"
@@ -33,24 +30,8 @@ func serveSecured(t *testing.T, extra map[string]string) securedServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	vars := map[string]string{"IDGRAPH_PUBLIC_URL": base, "IDGRAPH_AUTH_HS256_SECRET": testHS256Secret, "IDGRAPH_API_KEY_SHA256": hash}
-	for k, v := range extra {
-		vars[k] = v
-	}
-	cfg := testConfig(t, vars)
-	cfg.EmulatorDB = "" // in memory
-	clock := emulator.NewManualClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	srv.Config.Handler = a.Handler
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return securedServer{url: base, clock: clock, alice: userToken(t, "alice"), bob: userToken(t, "bob"), server: key}
+	s := startOnEmulator(t, mergeVars(map[string]string{"IDGRAPH_AUTH_HS256_SECRET": testHS256Secret, "IDGRAPH_API_KEY_SHA256": hash}, extra))
+	return securedServer{url: s.url, clock: s.clock, alice: userToken(t, "alice"), bob: userToken(t, "bob"), server: key}
 }
 
 func userToken(t *testing.T, sub string, scopes ...string) string {

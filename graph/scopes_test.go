@@ -83,6 +83,18 @@ func errorsAt(r result) map[string]string {
 	return out
 }
 
+// sensitiveNull is outputsQuery's answer with the sensitive fields null.
+const sensitiveNull = `{"verificationSession":{"status":"VERIFIED","verifiedOutputs":{"firstName":"Jenny","dob":null,"idNumber":null},"lastVerificationReport":{"document":{"firstName":"Jenny","number":null}}}}`
+
+// sensitiveErrors is code at each sensitive field of outputsQuery.
+func sensitiveErrors(code string) map[string]string {
+	return map[string]string{
+		`["verificationSession","verifiedOutputs","dob"]`:                      code,
+		`["verificationSession","verifiedOutputs","idNumber"]`:                 code,
+		`["verificationSession","lastVerificationReport","document","number"]`: code,
+	}
+}
+
 func TestScopesGuardPersonalData(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -105,16 +117,12 @@ func TestScopesGuardPersonalData(t *testing.T) {
 			message: "identity:read_outputs",
 		},
 		{
-			name:      "with read_outputs only, names arrive and sensitive fields are FORBIDDEN without a call",
-			scopes:    []string{auth.ScopeReadOutputs},
-			wantCalls: 1,
-			want:      `{"verificationSession":{"status":"VERIFIED","verifiedOutputs":{"firstName":"Jenny","dob":null,"idNumber":null},"lastVerificationReport":{"document":{"firstName":"Jenny","number":null}}}}`,
-			wantErrors: map[string]string{
-				`["verificationSession","verifiedOutputs","dob"]`:                      "FORBIDDEN",
-				`["verificationSession","verifiedOutputs","idNumber"]`:                 "FORBIDDEN",
-				`["verificationSession","lastVerificationReport","document","number"]`: "FORBIDDEN",
-			},
-			message: "identity:read_sensitive",
+			name:       "with read_outputs only, names arrive and sensitive fields are FORBIDDEN without a call",
+			scopes:     []string{auth.ScopeReadOutputs},
+			wantCalls:  1,
+			want:       sensitiveNull,
+			wantErrors: sensitiveErrors("FORBIDDEN"),
+			message:    "identity:read_sensitive",
 		},
 		{
 			name:      "with both scopes, dob, idNumber and the document number arrive from their own call",
@@ -123,42 +131,30 @@ func TestScopesGuardPersonalData(t *testing.T) {
 			want:      `{"verificationSession":{"status":"VERIFIED","verifiedOutputs":{"firstName":"Jenny","dob":{"year":1990},"idNumber":"123-45-6789"},"lastVerificationReport":{"document":{"firstName":"Jenny","number":"D1234567"}}}}`,
 		},
 		{
-			name:      "Stripe's 403 to a secret key fails only the sensitive fields, naming the fix",
-			scopes:    []string{auth.ScopeReadOutputs, auth.ScopeReadSensitive},
-			refuse:    stripeErr(403, stripe.ErrorTypeInvalidRequest, "", "", "You cannot expand verified_outputs.dob with a secret key"),
-			wantCalls: 2,
-			want:      `{"verificationSession":{"status":"VERIFIED","verifiedOutputs":{"firstName":"Jenny","dob":null,"idNumber":null},"lastVerificationReport":{"document":{"firstName":"Jenny","number":null}}}}`,
-			wantErrors: map[string]string{
-				`["verificationSession","verifiedOutputs","dob"]`:                      "FORBIDDEN",
-				`["verificationSession","verifiedOutputs","idNumber"]`:                 "FORBIDDEN",
-				`["verificationSession","lastVerificationReport","document","number"]`: "FORBIDDEN",
-			},
-			message: "restricted API key",
+			name:       "Stripe's 403 to a secret key fails only the sensitive fields, naming the fix",
+			scopes:     []string{auth.ScopeReadOutputs, auth.ScopeReadSensitive},
+			refuse:     stripeErr(403, stripe.ErrorTypeInvalidRequest, "", "", "You cannot expand verified_outputs.dob with a secret key"),
+			wantCalls:  2,
+			want:       sensitiveNull,
+			wantErrors: sensitiveErrors("FORBIDDEN"),
+			message:    "restricted API key",
 		},
 		{
-			name:      "Stripe's 403 past the 48-hour window says so",
-			scopes:    []string{auth.ScopeReadOutputs, auth.ScopeReadSensitive},
-			refuse:    stripeErr(403, stripe.ErrorTypeInvalidRequest, "", "", "Sensitive verification results are only available for 48 hours unless the key is IP restricted"),
-			wantCalls: 2,
-			want:      `{"verificationSession":{"status":"VERIFIED","verifiedOutputs":{"firstName":"Jenny","dob":null,"idNumber":null},"lastVerificationReport":{"document":{"firstName":"Jenny","number":null}}}}`,
-			wantErrors: map[string]string{
-				`["verificationSession","verifiedOutputs","dob"]`:                      "FORBIDDEN",
-				`["verificationSession","verifiedOutputs","idNumber"]`:                 "FORBIDDEN",
-				`["verificationSession","lastVerificationReport","document","number"]`: "FORBIDDEN",
-			},
-			message: "48 hours",
+			name:       "Stripe's 403 past the 48-hour window says so",
+			scopes:     []string{auth.ScopeReadOutputs, auth.ScopeReadSensitive},
+			refuse:     stripeErr(403, stripe.ErrorTypeInvalidRequest, "", "", "Sensitive verification results are only available for 48 hours unless the key is IP restricted"),
+			wantCalls:  2,
+			want:       sensitiveNull,
+			wantErrors: sensitiveErrors("FORBIDDEN"),
+			message:    "48 hours",
 		},
 		{
-			name:      "Stripe down for the sensitive call is UPSTREAM_UNAVAILABLE on those fields only",
-			scopes:    []string{auth.ScopeReadOutputs, auth.ScopeReadSensitive},
-			refuse:    stripeErr(503, stripe.ErrorTypeAPI, "", "", "down"),
-			wantCalls: 2,
-			want:      `{"verificationSession":{"status":"VERIFIED","verifiedOutputs":{"firstName":"Jenny","dob":null,"idNumber":null},"lastVerificationReport":{"document":{"firstName":"Jenny","number":null}}}}`,
-			wantErrors: map[string]string{
-				`["verificationSession","verifiedOutputs","dob"]`:                      "UPSTREAM_UNAVAILABLE",
-				`["verificationSession","verifiedOutputs","idNumber"]`:                 "UPSTREAM_UNAVAILABLE",
-				`["verificationSession","lastVerificationReport","document","number"]`: "UPSTREAM_UNAVAILABLE",
-			},
+			name:       "Stripe down for the sensitive call is UPSTREAM_UNAVAILABLE on those fields only",
+			scopes:     []string{auth.ScopeReadOutputs, auth.ScopeReadSensitive},
+			refuse:     stripeErr(503, stripe.ErrorTypeAPI, "", "", "down"),
+			wantCalls:  2,
+			want:       sensitiveNull,
+			wantErrors: sensitiveErrors("UPSTREAM_UNAVAILABLE"),
 		},
 	}
 	for _, tt := range tests {
