@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwt"
 )
 
 // Config is how idgraph authenticates its callers.
@@ -58,6 +60,7 @@ type Authenticator struct {
 	apiKeyHashes [][32]byte
 	development  bool
 	keys         *jwksKeys // nil without a JWKS URL
+	claimsChecks []jwt.ParseOption
 	logger       *slog.Logger
 	now          func() time.Time
 }
@@ -96,6 +99,8 @@ func newAuthenticator(ctx context.Context, cfg Config, now func() time.Time) (*A
 	if a.logger == nil {
 		a.logger = slog.New(slog.DiscardHandler)
 	}
+	// Built once: rebuilding them was a tenth of a request's allocations.
+	a.claimsChecks = a.claimsOptions()
 	if cfg.JWKSURL != "" {
 		hc := cfg.HTTPClient
 		if hc == nil {
