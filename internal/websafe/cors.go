@@ -19,7 +19,8 @@ const corsMaxAge = 600
 
 // CORS returns a middleware that lets pages from origins call the API: GET,
 // POST and OPTIONS, with the Authorization, Content-Type, Accept and
-// X-Request-Id request headers, exposing Retry-After and X-Request-Id.
+// X-Request-Id request headers, exposing Retry-After, X-Request-Id and
+// WWW-Authenticate (which tells an expired token from a missing one).
 // Credentials (cookies) are never allowed: idgraph's callers present bearer
 // tokens, which a page sends explicitly.
 //
@@ -46,7 +47,7 @@ func CORS(origins []string) func(http.Handler) http.Handler {
 		AllowOriginFunc: func(_ *http.Request, origin string) bool { return matchAny(patterns, origin) },
 		AllowedMethods:  []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders:  []string{"Authorization", "Content-Type", "Accept", "X-Request-Id"},
-		ExposedHeaders:  []string{"Retry-After", "X-Request-Id"},
+		ExposedHeaders:  []string{"Retry-After", "X-Request-Id", "WWW-Authenticate"},
 		MaxAge:          corsMaxAge,
 	})
 }

@@ -76,12 +76,12 @@ func TestCORS(t *testing.T) {
 		{
 			name: "a GET from an allowed origin gets Allow-Origin and Expose-Headers", method: "GET",
 			origin:     "http://localhost:3000",
-			wantOrigin: "http://localhost:3000", wantExposed: "Retry-After, X-Request-Id", wantAppReach: true,
+			wantOrigin: "http://localhost:3000", wantExposed: "Retry-After, X-Request-Id, Www-Authenticate", wantAppReach: true,
 		},
 		{
 			name: "a POST from an allowed origin gets Allow-Origin and Expose-Headers", method: "POST",
 			origin:     "http://127.0.0.1:5173",
-			wantOrigin: "http://127.0.0.1:5173", wantExposed: "Retry-After, X-Request-Id", wantAppReach: true,
+			wantOrigin: "http://127.0.0.1:5173", wantExposed: "Retry-After, X-Request-Id, Www-Authenticate", wantAppReach: true,
 		},
 		{
 			// The browser, not the server, withholds the answer from the page.
