@@ -32,6 +32,7 @@ const (
 	CodeConflict            Code = "CONFLICT"
 	CodeRateLimited         Code = "RATE_LIMITED"
 	CodeUpstreamUnavailable Code = "UPSTREAM_UNAVAILABLE"
+	CodeUpstreamTimeout     Code = "UPSTREAM_TIMEOUT"
 	CodeUnauthenticated     Code = "UNAUTHENTICATED"
 	CodeForbidden           Code = "FORBIDDEN"
 	CodeInternal            Code = "INTERNAL"
@@ -133,6 +134,9 @@ func MarkResolverErrors(ctx context.Context, next graphql.Resolver) (any, error)
 func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		// Read before setError drops the error chain: gqlErr may be err.
+		var me *mutationError
+		errors.As(err, &me)
 		var (
 			in   *inputError
 			fe   *auth.ForbiddenError
@@ -168,8 +172,16 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 					slog.String("stripe_type", string(se.Type)), slog.String("stripe_code", string(se.Code)),
 					slog.String("request_id", se.RequestID))
 			}
+		case errors.Is(err, context.Canceled):
+			// The client went away: nobody reads this answer, and it is
+			// not idgraph's failure.
+			logger.LogAttrs(ctx, slog.LevelInfo, "request canceled by the client")
+			setError(gqlErr, CodeUpstreamUnavailable, "The request was canceled.")
+		case errors.Is(err, context.DeadlineExceeded):
+			logger.LogAttrs(ctx, slog.LevelWarn, "operation deadline passed", slog.String("error", redact(err)))
+			setError(gqlErr, CodeUpstreamTimeout, "Stripe did not answer within the operation's deadline; retry.")
 		case isUnavailable(err):
-			logger.LogAttrs(ctx, slog.LevelError, "stripe unreachable", slog.String("error", err.Error()))
+			logger.LogAttrs(ctx, slog.LevelError, "stripe unreachable", slog.String("error", redact(err)))
 			setError(gqlErr, CodeUpstreamUnavailable, "Stripe is unreachable; retry later.")
 		case errors.As(err, &re):
 			logger.LogAttrs(ctx, slog.LevelError, "internal error",
@@ -185,8 +197,28 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				slog.String("error", err.Error()), slog.Any("path", gqlErr.Path))
 			setError(gqlErr, CodeInternal, "internal error")
 		}
+		if me != nil {
+			gqlErr.Extensions["idempotencyKey"] = me.idempotencyKey
+			if code := gqlErr.Extensions["code"]; code == string(CodeUpstreamTimeout) || code == string(CodeUpstreamUnavailable) {
+				gqlErr.Message += " The mutation may have happened: retry it with the idempotencyKey of this error's extensions, and it happens once."
+			}
+		}
 		return gqlErr
 	}
+}
+
+// redact is an error's text for the log without URLs' query strings, which
+// carry callers' values (client_reference_id of a list).
+func redact(err error) string {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err.Error()
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		return ue.Op + ": " + ue.Err.Error()
+	}
+	return ue.Op + " " + u.Scheme + "://" + u.Host + u.Path + ": " + ue.Err.Error()
 }
 
 func setError(e *gqlerror.Error, code Code, message string) {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -136,7 +137,9 @@ var upstreamErrors = []struct {
 	{"a 401 (idgraph's own Stripe key) is INTERNAL, not the caller's UNAUTHENTICATED", stripeErr(401, stripe.ErrorTypeInvalidRequest, "", "", secretText), "INTERNAL", true},
 	{"a 403 outside the sensitive call is INTERNAL", stripeErr(403, stripe.ErrorTypeInvalidRequest, "", "", secretText), "INTERNAL", true},
 	{"a network failure is UPSTREAM_UNAVAILABLE", &url.Error{Op: "Get", URL: "https://api.stripe.com/v1/identity/verification_sessions/vs_1", Err: fmt.Errorf("%s: %w", secretText, syscall.ECONNREFUSED)}, "UPSTREAM_UNAVAILABLE", false},
-	{"a deadline is UPSTREAM_UNAVAILABLE", fmt.Errorf("%s: %w", secretText, context.DeadlineExceeded), "UPSTREAM_UNAVAILABLE", false},
+	{"a deadline is UPSTREAM_TIMEOUT", fmt.Errorf("%s: %w", secretText, context.DeadlineExceeded), "UPSTREAM_TIMEOUT", false},
+	{"a deadline inside a network error is UPSTREAM_TIMEOUT", &url.Error{Op: "Get", URL: "https://api.stripe.com/v1/identity/verification_sessions?client_reference_id=" + secretText, Err: context.DeadlineExceeded}, "UPSTREAM_TIMEOUT", false},
+	{"a client that went away is not logged as an error", fmt.Errorf("%s: %w", secretText, context.Canceled), "UPSTREAM_UNAVAILABLE", false},
 	{"a plain Go error is INTERNAL", errors.New(secretText), "INTERNAL", false},
 	{"a wrapped Stripe error keeps its meaning", fmt.Errorf("retrieve: %w", stripeErr(429, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeRateLimit, "", secretText)), "RATE_LIMITED", true},
 }
@@ -498,4 +501,33 @@ func doHTTP(t testing.TB, h http.Handler, query string, variables map[string]any
 	}
 	r.Body = w.Body.String()
 	return w.Code, r
+}
+
+// A mutation whose outcome is unknown (a timeout) carries the idempotency
+// key it was sent with, so that the client can retry it safely: idgraph's
+// own when the client gave none.
+func TestTimedOutMutationCarriesItsIdempotencyKey(t *testing.T) {
+	for _, given := range []string{"", "client-key-1"} {
+		t.Run("given "+strconv.Quote(given), func(t *testing.T) {
+			fake := newFake(t)
+			var sent string
+			fake.CreateFunc = func(_ context.Context, p *stripe.IdentityVerificationSessionCreateParams) (*stripe.IdentityVerificationSession, error) {
+				sent = *p.IdempotencyKey
+				return nil, &url.Error{Op: "Post", URL: "https://api.stripe.com/v1/identity/verification_sessions", Err: context.DeadlineExceeded}
+			}
+			input := `{type: DOCUMENT}`
+			if given != "" {
+				input = `{type: DOCUMENT, idempotencyKey: "` + given + `"}`
+			}
+			r := do(t, newTestClient(t, fake), `mutation { createVerificationSession(input: `+input+`) { verificationSession { id } } }`)
+			wantCodes(t, r, "UPSTREAM_TIMEOUT")
+			key := r.Errors[0].Extensions["idempotencyKey"]
+			if key != sent || sent == "" || (given != "" && sent != given) {
+				t.Errorf("extensions.idempotencyKey = %v, sent with %q: %s", key, sent, r.Body)
+			}
+			if !strings.Contains(r.Errors[0].Message, "idempotencyKey") {
+				t.Errorf("message %q does not say how to retry", r.Errors[0].Message)
+			}
+		})
+	}
 }

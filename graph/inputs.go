@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"crypto/rand"
 	"fmt"
 	"slices"
 	"strconv"
@@ -32,7 +33,7 @@ func createParams(in model.CreateVerificationSessionInput) (*stripe.IdentityVeri
 		RelatedCustomerAccount: in.RelatedCustomerAccount,
 		ReturnURL:              in.ReturnURL,
 	}
-	p.IdempotencyKey = in.IdempotencyKey
+	p.IdempotencyKey = idempotencyKey(in.IdempotencyKey)
 	if in.Type != nil {
 		t, err := inputType(*in.Type)
 		if err != nil {
@@ -71,7 +72,7 @@ func updateParams(in model.UpdateVerificationSessionInput) (*stripe.IdentityVeri
 		return nil, err
 	}
 	p := &stripe.IdentityVerificationSessionUpdateParams{}
-	p.IdempotencyKey = in.IdempotencyKey
+	p.IdempotencyKey = idempotencyKey(in.IdempotencyKey)
 	if in.Type != nil {
 		t, err := inputType(*in.Type)
 		if err != nil {
@@ -116,7 +117,7 @@ func cancelParams(in model.CancelVerificationSessionInput) (*stripe.IdentityVeri
 		return nil, err
 	}
 	p := &stripe.IdentityVerificationSessionCancelParams{}
-	p.IdempotencyKey = in.IdempotencyKey
+	p.IdempotencyKey = idempotencyKey(in.IdempotencyKey)
 	return p, nil
 }
 
@@ -125,7 +126,7 @@ func redactParams(in model.RedactVerificationSessionInput) (*stripe.IdentityVeri
 		return nil, err
 	}
 	p := &stripe.IdentityVerificationSessionRedactParams{}
-	p.IdempotencyKey = in.IdempotencyKey
+	p.IdempotencyKey = idempotencyKey(in.IdempotencyKey)
 	return p, nil
 }
 
@@ -135,6 +136,16 @@ func checkSession(id string, idempotencyKey *string) error {
 		return err
 	}
 	return checkIdempotencyKey(idempotencyKey)
+}
+
+// idempotencyKey is the key a mutation is sent with: the client's, or one
+// of idgraph's own, so that a mutation whose outcome is unknown (a timeout)
+// can be retried safely with the key its error carries.
+func idempotencyKey(given *string) *string {
+	if given != nil {
+		return given
+	}
+	return stripe.String("idgraph-" + rand.Text())
 }
 
 // maxIdempotencyKeyLen is Stripe's limit on an Idempotency-Key.

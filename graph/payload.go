@@ -26,12 +26,29 @@ type mutation struct {
 	// metadata is the mutation's metadata input, to point Stripe's
 	// "metadata[key]" params at their entry.
 	metadata []model.MetadataEntryInput
+	// idempotencyKey is the key the mutation was sent with, for a GraphQL
+	// error to carry so that the client can retry safely.
+	idempotencyKey *string
 }
+
+// mutationError is a mutation's failure that is not the caller's to fix (a
+// timeout, Stripe unavailable): the outcome may be unknown, so the error
+// carries the idempotency key to retry with.
+type mutationError struct {
+	err            error
+	idempotencyKey string
+}
+
+func (e *mutationError) Error() string { return e.err.Error() }
+func (e *mutationError) Unwrap() error { return e.err }
 
 // failed is the payload of a mutation that did not happen.
 func failed(err error, m mutation) (*model.VerificationSessionPayload, error) {
 	ue, ok := userErrorsFrom(err, m)
 	if !ok {
+		if m.idempotencyKey != nil {
+			return nil, &mutationError{err: err, idempotencyKey: *m.idempotencyKey}
+		}
 		return nil, err
 	}
 	return &model.VerificationSessionPayload{UserErrors: ue}, nil

@@ -19,7 +19,7 @@ func (r *mutationResolver) CreateVerificationSession(ctx context.Context, input 
 	sel := sessionSelection(ctx, "", "verificationSession")
 	params.Expand = sel.expand
 	s, err := r.Identity.Create(ctx, params)
-	return r.payload(ctx, s, err, sel, mutation{metadata: input.Metadata})
+	return r.payload(ctx, s, err, sel, mutation{metadata: input.Metadata, idempotencyKey: params.IdempotencyKey})
 }
 
 func (r *mutationResolver) UpdateVerificationSession(ctx context.Context, input model.UpdateVerificationSessionInput) (*model.VerificationSessionPayload, error) {
@@ -30,7 +30,7 @@ func (r *mutationResolver) UpdateVerificationSession(ctx context.Context, input 
 	sel := sessionSelection(ctx, "", "verificationSession")
 	params.Expand = sel.expand
 	s, err := r.Identity.Update(ctx, input.ID, params)
-	return r.payload(ctx, s, err, sel, mutation{existing: true, metadata: input.Metadata.Value()})
+	return r.payload(ctx, s, err, sel, mutation{existing: true, metadata: input.Metadata.Value(), idempotencyKey: params.IdempotencyKey})
 }
 
 func (r *mutationResolver) CancelVerificationSession(ctx context.Context, input model.CancelVerificationSessionInput) (*model.VerificationSessionPayload, error) {
@@ -41,7 +41,7 @@ func (r *mutationResolver) CancelVerificationSession(ctx context.Context, input 
 	sel := sessionSelection(ctx, "", "verificationSession")
 	params.Expand = sel.expand
 	s, err := r.Identity.Cancel(ctx, input.ID, params)
-	return r.payload(ctx, s, err, sel, mutation{existing: true})
+	return r.payload(ctx, s, err, sel, mutation{existing: true, idempotencyKey: params.IdempotencyKey})
 }
 
 func (r *mutationResolver) RedactVerificationSession(ctx context.Context, input model.RedactVerificationSessionInput) (*model.VerificationSessionPayload, error) {
@@ -52,7 +52,7 @@ func (r *mutationResolver) RedactVerificationSession(ctx context.Context, input 
 	sel := sessionSelection(ctx, "", "verificationSession")
 	params.Expand = sel.expand
 	s, err := r.Identity.Redact(ctx, input.ID, params)
-	return r.payload(ctx, s, err, sel, mutation{existing: true})
+	return r.payload(ctx, s, err, sel, mutation{existing: true, idempotencyKey: params.IdempotencyKey})
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
