@@ -163,3 +163,12 @@ func (a *Authenticator) Close() error {
 	}
 	return a.keys.close()
 }
+
+// Ready tells whether the authenticator can verify tokens: with a JWKS URL,
+// once its keys are loaded. reason says why not, for /readyz.
+func (a *Authenticator) Ready() (ok bool, reason string) {
+	if a.keys != nil && !a.keys.loaded() {
+		return false, "the identity provider's signing keys (JWKS) are not loaded yet"
+	}
+	return true, ""
+}

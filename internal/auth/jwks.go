@@ -268,3 +268,9 @@ func (s fetchErrorSink) Put(_ context.Context, err error) {
 	default:
 	}
 }
+
+// loaded tells whether the JWKS has been fetched and holds a key.
+func (k *jwksKeys) loaded() bool {
+	set := k.set.Resource()
+	return set != nil && set.Len() > 0
+}

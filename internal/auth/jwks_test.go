@@ -118,11 +118,19 @@ func TestJWKSUnavailableAtStart(t *testing.T) {
 			t.Errorf("refusal = %q, want %q", got, msgKeysUnavailable)
 		}
 	})
+	t.Run("not ready, saying why, while the keys are unavailable", func(t *testing.T) {
+		if ok, reason := a.Ready(); ok || !strings.Contains(reason, "JWKS") {
+			t.Errorf("Ready() = %v, %q", ok, reason)
+		}
+	})
 	t.Run("once the JWKS is back, tokens are accepted after the interval", func(t *testing.T) {
 		idp.setStatus(http.StatusOK)
 		clock.Advance(30 * time.Second)
 		if _, err := a.Authenticate(t.Context(), token); err != nil {
 			t.Fatalf("refused: %v", err)
+		}
+		if ok, reason := a.Ready(); !ok {
+			t.Errorf("not ready once loaded: %s", reason)
 		}
 	})
 	t.Run("the JWKS was fetched once at start and once per interval since", func(t *testing.T) {
