@@ -6,6 +6,7 @@ import (
 	"context"
 	_ "embed"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -58,7 +59,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "idgraph:", err)
 		os.Exit(1)
 	}
@@ -66,10 +67,17 @@ func main() {
 
 // run starts idgraph and serves until ctx is done, then shuts down
 // gracefully.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := config.Load(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // -h printed the flags
+	}
 	if err != nil {
 		return err
+	}
+	if cfg.Version {
+		fmt.Fprintln(stdout, version())
+		return nil
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -89,9 +97,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		Handler:           app.Handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		// Longer than stripe-go's 80s request timeout, so a slow Stripe
-		// answer still reaches the client.
-		WriteTimeout: 90 * time.Second,
+		// Longer than an operation's deadline, so that the answer saying
+		// the deadline passed still reaches the client.
+		WriteTimeout: cfg.OperationTimeout + 10*time.Second,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -120,6 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 type app struct {
 	Handler http.Handler
 	close   []func() error
+	ready   []readinessCheck
 }
 
 // Close releases the app's resources (the emulator's database).
@@ -164,6 +173,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 			return nil, fmt.Errorf("start the emulator: %w", err)
 		}
 		a.close = append(a.close, em.Close)
+		a.ready = append(a.ready, em.Ready)
 		if secret, err = devSecret(ctx, cfg, em); err != nil {
 			return nil, fmt.Errorf("read the emulator's development signing secret: %w", err)
 		}
@@ -189,6 +199,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
 	a.close = append(a.close, authn.Close)
+	a.ready = append(a.ready, func(context.Context) (bool, string) { return authn.Ready() })
 	origins := corsOrigins(cfg)
 	logCallers(logger, cfg, ac, origins, externalKey)
 
@@ -198,6 +209,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
+	r.Get("/readyz", readyz(a.ready...))
 	// Browsers ask for an icon on pages without one (/healthz, a return
 	// URL); an empty answer keeps their consoles free of 404s.
 	r.Get("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
@@ -208,7 +220,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	schema.Get("/schema.graphql", schemaFor(cfg.Production, schemaSDL))
 	// CORS answers preflights before authentication: they carry no
 	// credential.
-	r.With(websafe.CORS(origins), websafe.NoStore, limitBody(maxBodyBytes), authn.Middleware).Handle("/graphql", gql)
+	r.With(websafe.CORS(origins), websafe.NoStore, limitBody(maxBodyBytes), authn.Middleware, withDeadline(cfg.OperationTimeout)).Handle("/graphql", gql)
 	if cfg.GraphiQL {
 		r.Get("/", playground.Handler("idgraph", "/graphql").ServeHTTP)
 		r.Handle(playground.AssetsPrefix+"*", playground.AssetsHandler())

@@ -45,7 +45,7 @@ func TestRunServesAndShutsDownGracefully(t *testing.T) {
 	done := make(chan error, 1)
 	db := t.TempDir() + "/emulator.db"
 	go func() {
-		done <- run(ctx, nil, env(map[string]string{"IDGRAPH_ADDR": "127.0.0.1:0", "IDGRAPH_EMULATOR_DB": db}), &logs)
+		done <- run(ctx, nil, env(map[string]string{"IDGRAPH_ADDR": "127.0.0.1:0", "IDGRAPH_EMULATOR_DB": db}), io.Discard, &logs)
 	}()
 	addrRE := regexp.MustCompile(`msg="idgraph listening" addr=(\S+)`)
 	var base string
@@ -99,7 +99,7 @@ func TestRunRefusesBadConfiguration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(context.Background(), nil, env(tt.env), io.Discard)
+			err := run(context.Background(), nil, env(tt.env), io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v, want an error with %q", err, tt.want)
 			}
@@ -166,6 +166,27 @@ func TestRoutes(t *testing.T) {
 		res, body := get(t, "/v1/identity/verification_sessions")
 		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"type": "invalid_request_error"`) && !strings.Contains(body, `"type":"invalid_request_error"`) {
 			t.Errorf("%d %s", res.StatusCode, body)
+		}
+	})
+}
+
+func TestCommandLine(t *testing.T) {
+	t.Run("-h prints the flags and succeeds", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"-h"}, env(nil), io.Discard, &out); err != nil {
+			t.Fatalf("run -h: %v", err)
+		}
+		if !strings.Contains(out.String(), "-operation-timeout") || !strings.Contains(out.String(), "IDGRAPH_AUTH_JWKS_URL") {
+			t.Errorf("usage lacks settings:\n%s", out.String())
+		}
+	})
+	t.Run("-version prints the version and succeeds", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"-version"}, env(nil), &out, io.Discard); err != nil {
+			t.Fatalf("run -version: %v", err)
+		}
+		if !strings.HasPrefix(out.String(), "idgraph ") || !strings.Contains(out.String(), "go1.") {
+			t.Errorf("version = %q", out.String())
 		}
 	})
 }

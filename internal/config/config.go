@@ -46,6 +46,9 @@ type Config struct {
 	EmulatorAPIKey string
 
 	Security
+	Operations
+	// Version asks for idgraph's version and nothing else (-version).
+	Version bool
 }
 
 // Defaults.
@@ -82,6 +85,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		retries string
 		delay   string
 		sec     securityFlags
+		ops     operationsFlags
 	)
 	fs.StringVar(&c.Addr, "addr", env("IDGRAPH_ADDR", DefaultAddr), "listen address `host:port` (IDGRAPH_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("IDGRAPH_PUBLIC_URL", ""), "base URL browsers use to reach idgraph; default from -addr (IDGRAPH_PUBLIC_URL)")
@@ -97,6 +101,8 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.StringVar(&delay, "emulator-processing-delay", env("IDGRAPH_EMULATOR_PROCESSING_DELAY", DefaultProcessingDelay.String()), "time an emulated submission stays in processing (IDGRAPH_EMULATOR_PROCESSING_DELAY)")
 	fs.StringVar(&c.EmulatorAPIKey, "emulator-api-key", env("IDGRAPH_EMULATOR_API_KEY", ""), "the test key other Stripe SDKs use at the emulator's /v1 when auth is configured; default generated at start-up (IDGRAPH_EMULATOR_API_KEY)")
 	sec.register(fs, env)
+	ops.register(fs, env)
+	fs.BoolVar(&c.Version, "version", false, "print idgraph's version and exit")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -117,6 +123,9 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	}
 	c.Security, err = sec.parse(c.LiveKey())
 	if err != nil {
+		errs = append(errs, err)
+	}
+	if c.Operations, err = ops.parse(); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.check()...)
