@@ -37,9 +37,6 @@ import (
 var schemaSDL []byte
 
 const (
-	// maxBodyBytes bounds a GraphQL request body; the largest legitimate
-	// one (50 metadata entries at Stripe's limits) is under 40 KiB.
-	maxBodyBytes = 256 << 10
 	// shutdownGrace is how long in-flight requests get on SIGINT/SIGTERM.
 	shutdownGrace = 15 * time.Second
 	// emulatorBase is the base URL of idgraph's own emulator calls; they never
@@ -204,7 +201,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	logCallers(logger, cfg, ac, origins, externalKey)
 
 	client := tenancy.New(identity.NewStripe(idCfg), policy(cfg.Policy))
-	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production})
+	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes})
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -220,28 +217,13 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	schema.Get("/schema.graphql", schemaFor(cfg.Production, schemaSDL))
 	// CORS answers preflights before authentication: they carry no
 	// credential.
-	r.With(websafe.CORS(origins), websafe.NoStore, limitBody(maxBodyBytes), authn.Middleware, withDeadline(cfg.OperationTimeout)).Handle("/graphql", gql)
+	r.With(websafe.CORS(origins), websafe.NoStore, authn.Middleware, withDeadline(cfg.OperationTimeout)).Handle("/graphql", gql)
 	if cfg.GraphiQL {
 		r.Get("/", playground.Handler("idgraph", "/graphql").ServeHTTP)
 		r.Handle(playground.AssetsPrefix+"*", playground.AssetsHandler())
 	}
 	a.Handler = r
 	return a, nil
-}
-
-// limitBody caps request bodies; gqlgen then answers an oversized one with
-// a client error rather than reading it all.
-func limitBody(n int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > n {
-				http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"BAD_USER_INPUT"}}]}`, http.StatusRequestEntityTooLarge)
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, n)
-			next.ServeHTTP(w, r)
-		})
-	}
 }
 
 func apiBase(cfg config.Config) string {

@@ -33,6 +33,8 @@ type Options struct {
 	// "Did you mean" suggestions in validation errors. Server keys (and
 	// development) keep both, for codegen and tooling.
 	Production bool
+	// MaxBodyBytes bounds a request body; zero is DefaultMaxBodyBytes.
+	MaxBodyBytes int64
 }
 
 // NewHandler returns idgraph's GraphQL HTTP handler over client: POST for
@@ -44,11 +46,11 @@ func NewHandler(client identity.Client, logger *slog.Logger, opts Options) http.
 	resolver := &Resolver{Identity: client}
 	queries := lru.New[*ast.QueryDocument](1000)
 	apq := lru.New[string](1000)
-	full := newServer(resolver, logger, queries, apq, true)
+	full := newServer(resolver, logger, queries, apq, opts, true)
 	if !opts.Production {
 		return full
 	}
-	restricted := newServer(resolver, logger, queries, apq, false)
+	restricted := newServer(resolver, logger, queries, apq, opts, false)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if auth.FromContext(r.Context()).FullAccess() {
 			full.ServeHTTP(w, r)
@@ -61,15 +63,15 @@ func NewHandler(client identity.Client, logger *slog.Logger, opts Options) http.
 // newServer builds one gqlgen server; open tells whether it shows the schema
 // (introspection, suggestions). Both servers of a handler share the
 // resolver and the caches: the parsed documents do not depend on who asks.
-func newServer(resolver *Resolver, logger *slog.Logger, queries graphql.Cache[*ast.QueryDocument], apq graphql.Cache[string], open bool) *handler.Server {
+func newServer(resolver *Resolver, logger *slog.Logger, queries graphql.Cache[*ast.QueryDocument], apq graphql.Cache[string], opts Options, open bool) *handler.Server {
 	srv := handler.New(NewExecutableSchema(Config{
 		Resolvers:  resolver,
 		Directives: directives(),
 		Complexity: complexity(),
 	}))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(GET{})
+	srv.AddTransport(POST{MaxBodyBytes: opts.MaxBodyBytes})
 	srv.SetQueryCache(queries)
 	if open {
 		srv.Use(extension.Introspection{})
