@@ -201,7 +201,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	logCallers(logger, cfg, ac, origins, externalKey)
 
 	client := tenancy.New(identity.NewStripe(idCfg), policy(cfg.Policy))
-	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes})
+	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes, Limits: graph.Limits(cfg.Limits)})
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")

@@ -22,9 +22,11 @@ const (
 	// (aliases can repeat a field).
 	stripeCallCost = 100
 	// MaxComplexity is the complexity limit of one operation: a full page of
-	// 100 sessions, or nodes of 100 IDs, with every field fits; more than
-	// 250 Stripe calls do not.
-	MaxComplexity = 25000
+	// 100 sessions, or nodes of 100 IDs, with every field and __typename
+	// everywhere (Apollo Client's habit; 25,800) fits; more than 300 Stripe
+	// calls do not. The query limits (limits.go) bound the walk that
+	// computes it.
+	MaxComplexity = 30000
 )
 
 // Options configure the GraphQL handler.
@@ -35,6 +37,8 @@ type Options struct {
 	Production bool
 	// MaxBodyBytes bounds a request body; zero is DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Limits bound each GraphQL document; zero fields are the defaults.
+	Limits Limits
 }
 
 // NewHandler returns idgraph's GraphQL HTTP handler over client: POST for
@@ -79,6 +83,10 @@ func newServer(resolver *Resolver, logger *slog.Logger, queries graphql.Cache[*a
 		srv.SetDisableSuggestion(true)
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: apq})
+	// After APQ, which turns a hash into its query; before gqlgen's parse,
+	// validation and complexity walk, which a hostile document makes slow.
+	srv.Use(NewQueryLimits(opts.Limits, queries))
+	srv.SetParserTokenLimit(opts.Limits.withDefaults().Tokens)
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.AroundFields(MarkResolverErrors)
 	srv.SetErrorPresenter(ErrorPresenter(logger))

@@ -19,23 +19,30 @@ func TestComplexityLimit(t *testing.T) {
 		b.WriteString(" }")
 		return b.String()
 	}
+	ids := make([]string, 100)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%q", fmt.Sprintf("vs_%d", i))
+	}
+	nodes100 := `nodes(ids: [` + strings.Join(ids, ",") + `]) { ...Broad }`
 	tests := []struct {
 		name     string
 		query    string
-		rejected bool
+		rejected string // the code, or "" when served
 	}{
-		{"verificationSession aliased 300 times is rejected", aliases(300, `verificationSession(id: "vs_1") { id }`), true},
-		{"node aliased 300 times is rejected", aliases(300, `node(id: "vs_1") { id }`), true},
-		{"a list aliased 300 times is rejected", aliases(300, `verificationSessions(first: 1) { nodes { id } }`), true},
-		{"verificationSession aliased 10 times is allowed", aliases(10, `verificationSession(id: "vs_1") { id }`), false},
-		{"a full page of 100 with a broad selection is allowed", page100Query, false},
+		{"verificationSession aliased 300 times is rejected, by the alias limit first", aliases(300, `verificationSession(id: "vs_1") { id }`), "ALIAS_LIMIT_EXCEEDED"},
+		{"node aliased 300 times is rejected", aliases(300, `node(id: "vs_1") { id }`), "ALIAS_LIMIT_EXCEEDED"},
+		{"a list aliased 300 times is rejected", aliases(300, `verificationSessions(first: 1) { nodes { id } }`), "ALIAS_LIMIT_EXCEEDED"},
+		{"two nodes of 100 IDs with a broad selection are over the complexity limit", aliases(2, nodes100) + "\n" + broadFragment, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"verificationSession aliased 10 times is allowed", aliases(10, `verificationSession(id: "vs_1") { id }`), ""},
+		{"a full page of 100 with a broad selection is allowed", page100Query, ""},
+		{"one nodes of 100 IDs with a broad selection is allowed", "{ " + nodes100 + " }\n" + broadFragment, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := allOK(t)
 			status, r := doHTTP(t, newTestHandler(fake, discardLogger()), tt.query, nil)
 			calls := fake.Calls()
-			if !tt.rejected {
+			if tt.rejected == "" {
 				if len(r.Errors) > 0 || len(calls) == 0 {
 					t.Errorf("status %d, %d calls, errors %s: want it served", status, len(calls), r.Body)
 				}
@@ -44,7 +51,7 @@ func TestComplexityLimit(t *testing.T) {
 			if status >= 500 {
 				t.Errorf("HTTP status %d, want a client error", status)
 			}
-			wantCodes(t, r, "COMPLEXITY_LIMIT_EXCEEDED")
+			wantCodes(t, r, tt.rejected)
 			if len(calls) != 0 {
 				t.Errorf("%d calls, want none", len(calls))
 			}
