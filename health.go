@@ -14,26 +14,39 @@ type readinessCheck func(ctx context.Context) (ok bool, reason string)
 
 // readyz answers 200 "ok" when every check passes, else 503 with each
 // failing check's reason on a line: a load balancer stops sending traffic,
-// and an operator reads why. /healthz stays liveness: the process runs.
-func readyz(checks ...readinessCheck) http.HandlerFunc {
+// and an operator reads why. A failing note (a shared Redis down, worked
+// around with per-process buckets) is said, and idgraph stays ready: taking
+// every replica out at once would serve no one. /healthz stays liveness.
+func readyz(checks, notes []readinessCheck) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		var reasons []string
-		for _, check := range checks {
-			if ok, reason := check(ctx); !ok {
-				reasons = append(reasons, reason)
-			}
-		}
+		reasons := failing(ctx, checks)
+		warnings := failing(ctx, notes)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		var b strings.Builder
 		if len(reasons) > 0 {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			io.WriteString(w, "not ready:\n"+strings.Join(reasons, "\n")+"\n")
-			return
+			b.WriteString("not ready:\n" + strings.Join(reasons, "\n") + "\n")
+		} else {
+			b.WriteString("ok\n")
 		}
-		io.WriteString(w, "ok\n")
+		for _, warning := range warnings {
+			b.WriteString("warning: " + warning + "\n")
+		}
+		io.WriteString(w, b.String())
 	}
+}
+
+func failing(ctx context.Context, checks []readinessCheck) []string {
+	var reasons []string
+	for _, check := range checks {
+		if ok, reason := check(ctx); !ok {
+			reasons = append(reasons, reason)
+		}
+	}
+	return reasons
 }
 
 // withDeadline gives each request its operation's deadline, shared by all

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/idgraph/idgraph/internal/auth"
+	"github.com/idgraph/idgraph/internal/budget"
 	"github.com/idgraph/idgraph/internal/config"
 	"github.com/idgraph/idgraph/internal/emulator"
 	"github.com/idgraph/idgraph/internal/tenancy"
@@ -144,4 +145,27 @@ func devSecret(ctx context.Context, cfg config.Config, em *emulator.Emulator) ([
 		return nil, nil
 	}
 	return em.DevSigningSecret(ctx)
+}
+
+// newBudget builds the cost budgets, or nil when IDGRAPH_BUDGET=off. The
+// global budget guards Stripe's rate limits when idgraph talks to Stripe's
+// own API (not the emulator, not stripe-mock).
+func newBudget(ctx context.Context, cfg config.Config, logger *slog.Logger, o budget.Observer) (*budget.Budget, error) {
+	if !cfg.Budget {
+		logger.Warn("cost budgets are off (IDGRAPH_BUDGET=off): any caller may spend Stripe's rate limit")
+		return nil, nil
+	}
+	bc := budget.Config{Capacity: cfg.BudgetCapacity, RestoreRate: cfg.BudgetRestoreRate,
+		RedisURL: cfg.RedisURL, Logger: logger.With("component", "budget"), Observer: o}
+	if !cfg.Emulator() && cfg.StripeAPIBase == "" {
+		g := budget.StripeLimits(cfg.LiveKey())
+		if cfg.StripeReadRate > 0 {
+			g.ReadRate, g.ReadBurst = cfg.StripeReadRate, cfg.StripeReadRate
+		}
+		if cfg.StripeWriteRate > 0 {
+			g.WriteRate, g.WriteBurst = cfg.StripeWriteRate, cfg.StripeWriteRate
+		}
+		bc.Global = g
+	}
+	return budget.New(ctx, bc)
 }

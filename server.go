@@ -23,11 +23,15 @@ import (
 	"github.com/idgraph/idgraph/graph"
 	"github.com/idgraph/idgraph/internal/accesslog"
 	"github.com/idgraph/idgraph/internal/auth"
+	"github.com/idgraph/idgraph/internal/budget"
 	"github.com/idgraph/idgraph/internal/config"
 	"github.com/idgraph/idgraph/internal/emulator"
 	"github.com/idgraph/idgraph/internal/identity"
+	"github.com/idgraph/idgraph/internal/metrics"
 	"github.com/idgraph/idgraph/internal/playground"
+	"github.com/idgraph/idgraph/internal/requestid"
 	"github.com/idgraph/idgraph/internal/tenancy"
+	"github.com/idgraph/idgraph/internal/tracing"
 	"github.com/idgraph/idgraph/internal/websafe"
 )
 
@@ -76,7 +80,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, version())
 		return nil
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// Every line logged with a request's context carries its request ID.
+	logger := slog.New(requestid.LogHandler(slog.NewTextHandler(stderr, nil)))
+	shutdownTracing, tracingOn, err := tracing.Setup(ctx, "idgraph", version())
+	if err != nil {
+		return fmt.Errorf("tracing: %w", err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(ctx); err != nil {
+			logger.Warn("flushing traces", "error", err)
+		}
+	}()
+	if tracingOn {
+		logger.Info("tracing: spans go to OTEL_EXPORTER_OTLP_ENDPOINT")
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -100,9 +119,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
 	go func() { serveErr <- srv.Serve(ln) }()
 	logger.Info("idgraph listening", "addr", ln.Addr().String(), "playground", cfg.PublicURL+"/", "graphql", cfg.PublicURL+"/graphql")
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			srv.Close()
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		msrv := &http.Server{Handler: app.Metrics, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() {
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				serveErr <- err
+			}
+		}()
+		defer msrv.Close()
+		logger.Info("metrics listening", "addr", mln.Addr().String())
+	}
 
 	select {
 	case err := <-serveErr:
@@ -124,8 +158,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // app is idgraph's handler and what it must release.
 type app struct {
 	Handler http.Handler
+	// Metrics serves /metrics, on its own listener when configured.
+	Metrics http.Handler
 	close   []func() error
 	ready   []readinessCheck
+	// notes are checks whose failure idgraph works around: /readyz says
+	// so, and stays ready.
+	notes []readinessCheck
 }
 
 // Close releases the app's resources (the emulator's database).
@@ -148,9 +187,15 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 			a.Close() // what was opened before the failure
 		}
 	}()
+	m := metrics.New()
+	a.Metrics = m.Handler()
+	exempt := []string{"/healthz", "/readyz"}
+	if cfg.MetricsAddr == "" {
+		exempt = append(exempt, "/metrics") // scraped by address, not by name
+	}
 	r := chi.NewRouter()
-	r.Use(accesslog.Middleware(logger), middleware.Recoverer,
-		websafe.HostCheck(allowedHosts(cfg), "/healthz", "/readyz"))
+	r.Use(requestid.Middleware, tracing.Middleware, m.Middleware, accesslog.Middleware(logger), middleware.Recoverer,
+		websafe.HostCheck(allowedHosts(cfg), exempt...))
 
 	idCfg := identity.Config{Key: cfg.StripeKey, BaseURL: cfg.StripeAPIBase, MaxNetworkRetries: cfg.MaxNetworkRetries}
 	var secret []byte
@@ -200,13 +245,32 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	origins := corsOrigins(cfg)
 	logCallers(logger, cfg, ac, origins, externalKey)
 
-	client := tenancy.New(identity.NewStripe(idCfg), policy(cfg.Policy))
-	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes, Limits: graph.Limits(cfg.Limits)})
+	// Every Stripe call is measured and traced, by route template only.
+	if idCfg.HTTPClient == nil {
+		idCfg.HTTPClient = identity.NewHTTPClient()
+	}
+	idCfg.HTTPClient.Transport = m.InstrumentStripe(tracing.InstrumentStripe(idCfg.HTTPClient.Transport))
+	b, err := newBudget(ctx, cfg, logger, m)
+	if err != nil {
+		return nil, err
+	}
+	if b != nil {
+		a.close = append(a.close, b.Close)
+		a.notes = append(a.notes, func(context.Context) (bool, string) { return b.Ready() })
+	}
+	// Tenancy above the budget's counter: its ownership checks are Stripe
+	// calls too.
+	client := tenancy.New(budget.Counting(identity.NewStripe(idCfg), b), policy(cfg.Policy))
+	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes,
+		Limits: graph.Limits(cfg.Limits), Metrics: m, Budget: b})
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
-	r.Get("/readyz", readyz(a.ready...))
+	r.Get("/readyz", readyz(a.ready, a.notes))
+	if cfg.MetricsAddr == "" {
+		r.Handle("/metrics", a.Metrics)
+	}
 	// Browsers ask for an icon on pages without one (/healthz, a return
 	// URL); an empty answer keeps their consoles free of 404s.
 	r.Get("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
@@ -217,7 +281,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	schema.Get("/schema.graphql", schemaFor(cfg.Production, schemaSDL))
 	// CORS answers preflights before authentication: they carry no
 	// credential.
-	r.With(websafe.CORS(origins), websafe.NoStore, authn.Middleware, withDeadline(cfg.OperationTimeout)).Handle("/graphql", gql)
+	r.With(websafe.CORS(origins), websafe.NoStore, authn.Middleware, b.Middleware(cfg.TrustedProxies), withDeadline(cfg.OperationTimeout)).Handle("/graphql", gql)
 	if cfg.GraphiQL {
 		r.Get("/", playground.Handler("idgraph", "/graphql").ServeHTTP)
 		r.Handle(playground.AssetsPrefix+"*", playground.AssetsHandler())

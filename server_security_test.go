@@ -189,7 +189,7 @@ func TestProductionMode(t *testing.T) {
 		t.Errorf("a server key could not introspect: %s", body)
 	}
 	// The end user's JWT from the provider works for their own data.
-	if _, _, body := request(t, s.url, http.MethodPost, "/graphql", `{"query":"{ verificationSessions { nodes { id } } }"}`, auth(user)); !strings.Contains(body, `{"data":{"verificationSessions":{"nodes":[]}}}`) {
+	if _, _, body := request(t, s.url, http.MethodPost, "/graphql", `{"query":"{ verificationSessions { nodes { id } } }"}`, auth(user)); !strings.Contains(body, `{"data":{"verificationSessions":{"nodes":[]}}`) {
 		t.Errorf("an end user's query: %s", body)
 	}
 }

@@ -44,8 +44,9 @@ func userToken(t *testing.T, sub string, scopes ...string) string {
 }
 
 // as runs one operation as the caller with credential, and returns its
-// answer with the per-request extensions (Stripe's request ID) removed, so
-// that two answers compare equal when they tell the caller the same.
+// answer without the per-request extensions (idgraph's and Stripe's request
+// IDs; the cost, which is answer-wide), so that two answers compare equal
+// when they tell the caller the same.
 func (s securedServer) as(t *testing.T, credential, query string, vars map[string]any) string {
 	t.Helper()
 	resp := postGraphQLAs(t, s.url, credential, query, vars)
@@ -57,6 +58,7 @@ func (s securedServer) as(t *testing.T, credential, query string, vars map[strin
 		for _, e := range errs {
 			if ext, ok := e["extensions"].(map[string]any); ok {
 				delete(ext, "stripeRequestId")
+				delete(ext, "requestId")
 			}
 		}
 	}

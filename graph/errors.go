@@ -16,6 +16,8 @@ import (
 
 	"github.com/idgraph/idgraph/graph/model"
 	"github.com/idgraph/idgraph/internal/auth"
+	"github.com/idgraph/idgraph/internal/budget"
+	"github.com/idgraph/idgraph/internal/requestid"
 )
 
 // This file is the one place where errors become what clients see: GraphQL
@@ -138,6 +140,7 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		var me *mutationError
 		errors.As(err, &me)
 		var (
+			te   *budget.ThrottledError
 			in   *inputError
 			fe   *auth.ForbiddenError
 			ue   *auth.UnauthenticatedError
@@ -147,6 +150,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			gerr *gqlerror.Error
 		)
 		switch {
+		case errors.As(err, &te):
+			setError(gqlErr, CodeThrottled, "idgraph is holding back calls to Stripe to stay within its rate limits; retry shortly.")
+			gqlErr.Extensions["retryAfter"] = te.RetryAfterSeconds()
 		case errors.As(err, &in):
 			setError(gqlErr, in.code, in.message)
 		case errors.As(err, &fe):
@@ -170,7 +176,7 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 				logger.LogAttrs(ctx, slog.LevelError, "stripe error",
 					slog.String("code", string(f.code)), slog.Int("status", se.HTTPStatusCode),
 					slog.String("stripe_type", string(se.Type)), slog.String("stripe_code", string(se.Code)),
-					slog.String("request_id", se.RequestID))
+					slog.String("stripe_request_id", se.RequestID))
 			}
 		case errors.Is(err, context.Canceled):
 			// The client went away: nobody reads this answer, and it is
@@ -196,6 +202,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			logger.LogAttrs(ctx, slog.LevelError, "internal error",
 				slog.String("error", err.Error()), slog.Any("path", gqlErr.Path))
 			setError(gqlErr, CodeInternal, "internal error")
+		}
+		if id := requestid.FromContext(ctx); id != "" {
+			gqlErr.Extensions["requestId"] = id
 		}
 		if me != nil {
 			gqlErr.Extensions["idempotencyKey"] = me.idempotencyKey

@@ -13,6 +13,7 @@ import (
 
 	"github.com/idgraph/idgraph/graph/model"
 	"github.com/idgraph/idgraph/internal/auth"
+	"github.com/idgraph/idgraph/internal/budget"
 	"github.com/idgraph/idgraph/internal/identity"
 )
 
@@ -39,6 +40,10 @@ type Options struct {
 	MaxBodyBytes int64
 	// Limits bound each GraphQL document; zero fields are the defaults.
 	Limits Limits
+	// Metrics records each operation; nil records nothing.
+	Metrics OperationRecorder
+	// Budget is the callers' cost budget; nil turns budgets off.
+	Budget *budget.Budget
 }
 
 // NewHandler returns idgraph's GraphQL HTTP handler over client: POST for
@@ -68,15 +73,18 @@ func NewHandler(client identity.Client, logger *slog.Logger, opts Options) http.
 // (introspection, suggestions). Both servers of a handler share the
 // resolver and the caches: the parsed documents do not depend on who asks.
 func newServer(resolver *Resolver, logger *slog.Logger, queries graphql.Cache[*ast.QueryDocument], apq graphql.Cache[string], opts Options, open bool) *handler.Server {
-	srv := handler.New(NewExecutableSchema(Config{
+	es := NewExecutableSchema(Config{
 		Resolvers:  resolver,
 		Directives: directives(),
 		Complexity: complexity(),
-	}))
+	})
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(GET{})
 	srv.AddTransport(POST{MaxBodyBytes: opts.MaxBodyBytes})
 	srv.SetQueryCache(queries)
+	// First, so outermost: it sees what every later extension refuses.
+	srv.Use(Observe(opts.Metrics))
 	if open {
 		srv.Use(extension.Introspection{})
 	} else {
@@ -88,6 +96,8 @@ func newServer(resolver *Resolver, logger *slog.Logger, queries graphql.Cache[*a
 	srv.Use(NewQueryLimits(opts.Limits, queries))
 	srv.SetParserTokenLimit(opts.Limits.withDefaults().Tokens)
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	// Last: what the limits refuse reserves nothing.
+	srv.Use(CostLimit(opts.Budget, es))
 	srv.AroundFields(MarkResolverErrors)
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(Recover(logger))

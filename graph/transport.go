@@ -64,7 +64,7 @@ const (
 
 // throttledCode is the extensions.code of the cost budget's refusal; its
 // extensions.retryAfter (seconds) becomes the Retry-After header.
-const throttledCode = "THROTTLED"
+const throttledCode = string(CodeThrottled)
 
 // negotiateMedia picks the response's media type from the request's Accept
 // headers (RFC 9110 §12.5.1): the acceptable type of highest quality; on a

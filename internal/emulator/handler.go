@@ -141,7 +141,7 @@ func (e *Emulator) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	e.log.Error("emulator: request failed", "method", r.Method, "path", r.URL.Path,
-		"request_id", requestID(r.Context()), "err", err)
+		"stripe_request_id", requestID(r.Context()), "err", err)
 	writeError(w, errInternal())
 }
 
