@@ -20,6 +20,8 @@ import (
 type emulatorServer struct {
 	url   string
 	clock *emulator.ManualClock
+	// handler is idgraph's, to serve requests in process.
+	handler http.Handler
 }
 
 func serveOnEmulator(t *testing.T) emulatorServer {
@@ -45,7 +47,7 @@ func startOnEmulator(t *testing.T, vars map[string]string) emulatorServer {
 	srv.Config.Handler = a.Handler
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return emulatorServer{url: base, clock: clock}
+	return emulatorServer{url: base, clock: clock, handler: a.Handler}
 }
 
 // mergeVars returns the variables of all maps, later ones winning.
