@@ -34,12 +34,18 @@ func serveOnEmulator(t *testing.T) emulatorServer {
 // URL.
 func startOnEmulator(t *testing.T, vars map[string]string) emulatorServer {
 	t.Helper()
+	return startLogging(t, vars, slog.New(slog.DiscardHandler))
+}
+
+// startLogging is startOnEmulator with idgraph's log going to logger.
+func startLogging(t *testing.T, vars map[string]string, logger *slog.Logger) emulatorServer {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	clock := emulator.NewManualClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
 	cfg := testConfig(t, mergeVars(map[string]string{"IDGRAPH_PUBLIC_URL": base}, vars))
 	cfg.EmulatorDB = "" // in memory
-	a, err := newApp(context.Background(), cfg, slog.New(slog.DiscardHandler), clock)
+	a, err := newApp(context.Background(), cfg, logger, clock)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package budget
 
 import (
+	"github.com/idgraph/idgraph/internal/redistest"
+
 	"context"
 	"errors"
 	"strings"
@@ -10,7 +12,7 @@ import (
 
 // newRedisStoreFor is a redisStore on srv with the clock c (nil: Redis's
 // TIME), closed with the test.
-func newRedisStoreFor(t *testing.T, srv *redisServer, c *clock) *redisStore {
+func newRedisStoreFor(t *testing.T, srv *redistest.Server, c *clock) *redisStore {
 	t.Helper()
 	var now func() time.Time
 	if c != nil {
@@ -25,14 +27,14 @@ func newRedisStoreFor(t *testing.T, srv *redisServer, c *clock) *redisStore {
 }
 
 func TestRedisBuckets(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	testStore(t, func(c *clock) store { return newRedisStoreFor(t, srv, c) })
 }
 
 // A bucket's key expires when the bucket would be full, and a full bucket
 // is no key at all: idle callers cost Redis nothing.
 func TestRedisKeysExpireWhenTheBucketWouldBeFull(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	c := newClock()
 	s := newRedisStoreFor(t, srv, c)
 	ctx := context.Background()
@@ -59,7 +61,7 @@ func TestRedisKeysExpireWhenTheBucketWouldBeFull(t *testing.T) {
 // Without a clock, buckets run on Redis's TIME, one clock for every
 // replica.
 func TestRedisTimeWithoutAClock(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	s := newRedisStoreFor(t, srv, nil)
 	ctx := context.Background()
 	l := limit{capacity: 10, rate: 0.001}
@@ -74,7 +76,7 @@ func TestRedisTimeWithoutAClock(t *testing.T) {
 
 // Two replicas on one Redis spend one bucket.
 func TestReplicasShareOneBucketInRedis(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	c := newClock()
 	ctx := context.Background()
 	a := newBudget(t, c, Config{RedisURL: srv.URL()})
@@ -104,7 +106,7 @@ func TestReplicasShareOneBucketInRedis(t *testing.T) {
 // fallback is logged once and Ready says why; when Redis is back, a probe
 // after the backoff finds it and the buckets are shared again.
 func TestRedisOutageFallsBackAndReturns(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	c := newClock()
 	ctx := context.Background()
 	var log logBuffer
@@ -138,7 +140,7 @@ func TestRedisOutageFallsBackAndReturns(t *testing.T) {
 		t.Fatal("a probe of the dead Redis succeeded")
 	}
 
-	srv.Start()
+	srv.Restart()
 	c.Advance(2 * minBackoff)
 	a.Reserve(ctx, "user:alice", 1) // served in process; starts the probe
 	if ok := <-probed; !ok {
@@ -163,7 +165,7 @@ func TestRedisOutageFallsBackAndReturns(t *testing.T) {
 // A Redis that does not answer at start is an outage, not a failure to
 // start.
 func TestRedisDownAtStart(t *testing.T) {
-	srv := startRedis(t)
+	srv := redistest.Start(t)
 	srv.Stop()
 	c := newClock()
 	var log logBuffer
