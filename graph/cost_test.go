@@ -18,6 +18,7 @@ import (
 	"github.com/stripe/stripe-go/v85"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/validator"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/budget"
@@ -80,7 +81,7 @@ func TestStripeCallsArePricedBeforeTheOperation(t *testing.T) {
 	cs := newCostSchema(es)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, errs := gqlparser.LoadQuery(es.Schema(), tt.query)
+			doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), tt.query, rules.NewDefaultRules())
 			if errs != nil {
 				t.Fatalf("query: %v", errs)
 			}

@@ -223,7 +223,7 @@ func TestObserve(t *testing.T) {
 			}
 			attrs := map[string]string{}
 			for _, kv := range s.Attributes() {
-				attrs[string(kv.Key)] = kv.Value.Emit()
+				attrs[string(kv.Key)] = kv.Value.String()
 			}
 			if attrs["idgraph.request_id"] != "req-observe-1" {
 				t.Errorf("span attributes %v: want the request ID", attrs)
@@ -296,7 +296,7 @@ func TestObserveRecordsNoPersonalValues(t *testing.T) {
 	for _, s := range o.spans.Ended() {
 		texts = append(texts, s.Name(), s.Status().Description)
 		for _, kv := range s.Attributes() {
-			texts = append(texts, string(kv.Key)+"="+kv.Value.Emit())
+			texts = append(texts, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	all := strings.Join(texts, "\n")

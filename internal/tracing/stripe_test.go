@@ -60,7 +60,7 @@ func TestStripeSpans(t *testing.T) {
 	})
 	ctx, parent := tp.Tracer("test").Start(context.Background(), "graphql.query Sessions")
 	_, err := client.Retrieve(ctx, "vs_1NuGXf2eZvKYlo2C", &stripe.IdentityVerificationSessionRetrieveParams{
-		Params: stripe.Params{Expand: []*string{stripe.String("last_verification_report")}},
+		Expand: []*string{stripe.String("last_verification_report")},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestStripeSpans(t *testing.T) {
 		}
 		attrs := map[string]string{}
 		for _, kv := range s.Attributes() {
-			attrs[string(kv.Key)] = kv.Value.Emit()
+			attrs[string(kv.Key)] = kv.Value.String()
 		}
 		if attrs["url.template"] != want[i].template {
 			t.Errorf("span %d: url.template %q, want %q", i, attrs["url.template"], want[i].template)
@@ -172,12 +172,12 @@ func assertNoPersonalValues(t *testing.T, s sdktrace.ReadOnlySpan) {
 	t.Helper()
 	texts := []string{s.Name(), s.Status().Description}
 	for _, kv := range s.Attributes() {
-		texts = append(texts, string(kv.Key)+"="+kv.Value.Emit())
+		texts = append(texts, string(kv.Key)+"="+kv.Value.String())
 	}
 	for _, e := range s.Events() {
 		texts = append(texts, e.Name)
 		for _, kv := range e.Attributes {
-			texts = append(texts, string(kv.Key)+"="+kv.Value.Emit())
+			texts = append(texts, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	for _, text := range texts {
