@@ -18,7 +18,7 @@ func sessionFromStripe(s *stripe.IdentityVerificationSession) *model.Verificatio
 	if s == nil {
 		return nil
 	}
-	return &model.VerificationSession{
+	m := &model.VerificationSession{
 		ID:                     s.ID,
 		ClientReferenceID:      nullable(s.ClientReferenceID),
 		ClientSecret:           nullable(s.ClientSecret),
@@ -39,6 +39,11 @@ func sessionFromStripe(s *stripe.IdentityVerificationSession) *model.Verificatio
 		VerificationFlow:       nullable(s.VerificationFlow),
 		VerifiedOutputs:        verifiedOutputsFromStripe(s.VerifiedOutputs),
 	}
+	if r := m.LastVerificationReport; r != nil {
+		// The report's session is the one it is the last report of.
+		r.VerificationSession = m
+	}
+	return m
 }
 
 // nullable reads stripe-go's empty string as Stripe's null.
@@ -86,16 +91,7 @@ func optionsFromStripe(o *stripe.IdentityVerificationSessionOptions) *model.Veri
 	}
 	out := &model.VerificationSessionOptions{IDNumber: o.IDNumber != nil}
 	if d := o.Document; d != nil {
-		types := make([]model.DocumentType, 0, len(d.AllowedTypes))
-		for _, t := range d.AllowedTypes {
-			types = append(types, enumValue(t, model.DocumentTypeUnknown))
-		}
-		out.Document = &model.VerificationSessionDocumentOptions{
-			AllowedTypes:          types,
-			RequireIDNumber:       d.RequireIDNumber,
-			RequireLiveCapture:    d.RequireLiveCapture,
-			RequireMatchingSelfie: d.RequireMatchingSelfie,
-		}
+		out.Document = documentOptionsFromStripe(d.AllowedTypes, d.RequireIDNumber, d.RequireLiveCapture, d.RequireMatchingSelfie)
 	}
 	if e := o.Email; e != nil {
 		out.Email = &model.VerificationSessionEmailOptions{RequireVerification: e.RequireVerification}
@@ -108,6 +104,32 @@ func optionsFromStripe(o *stripe.IdentityVerificationSessionOptions) *model.Veri
 			Dob:  enumFromStripe(m.DOB, model.MatchingPolicyUnknown),
 			Name: enumFromStripe(m.Name, model.MatchingPolicyUnknown),
 		}
+	}
+	return out
+}
+
+// documentOptionsFromStripe converts a session's or a report's document
+// options, which stripe-go declares twice with the same fields.
+func documentOptionsFromStripe[T ~string](allowed []T, idNumber, liveCapture, matchingSelfie bool) *model.VerificationSessionDocumentOptions {
+	types := make([]model.DocumentType, 0, len(allowed))
+	for _, t := range allowed {
+		types = append(types, enumValue(t, model.DocumentTypeUnknown))
+	}
+	return &model.VerificationSessionDocumentOptions{
+		AllowedTypes:          types,
+		RequireIDNumber:       idNumber,
+		RequireLiveCapture:    liveCapture,
+		RequireMatchingSelfie: matchingSelfie,
+	}
+}
+
+func reportOptionsFromStripe(o *stripe.IdentityVerificationReportOptions) *model.VerificationReportOptions {
+	if o == nil {
+		return nil
+	}
+	out := &model.VerificationReportOptions{IDNumber: o.IDNumber != nil}
+	if d := o.Document; d != nil {
+		out.Document = documentOptionsFromStripe(d.AllowedTypes, d.RequireIDNumber, d.RequireLiveCapture, d.RequireMatchingSelfie)
 	}
 	return out
 }
@@ -186,14 +208,16 @@ func reportFromStripe(r *stripe.IdentityVerificationReport) *model.VerificationR
 	if r == nil || r.ID == "" {
 		return nil
 	}
+	// An unexpanded report is only its ID; its other fields are asked for
+	// only with it expanded (expand.go), and Stripe always sends them then.
 	out := &model.VerificationReport{
-		ID:   r.ID,
-		Type: enumFromStripe(r.Type, model.VerificationSessionTypeUnknown),
-	}
-	// An unexpanded report is only its ID: created is then unknown, not 1970.
-	if r.Created != 0 {
-		t := unixTime(r.Created)
-		out.Created = &t
+		ID:                r.ID,
+		Created:           unixTime(r.Created),
+		Type:              enumValue(r.Type, model.VerificationSessionTypeUnknown),
+		ClientReferenceID: nullable(r.ClientReferenceID),
+		Livemode:          r.Livemode,
+		Options:           reportOptionsFromStripe(r.Options),
+		VerificationFlow:  nullable(r.VerificationFlow),
 	}
 	if d := r.Document; d != nil {
 		out.Document = &model.DocumentCheck{

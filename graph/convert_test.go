@@ -151,10 +151,23 @@ func TestConversionFromStripe(t *testing.T) {
 			want:   `{"verifiedOutputs":{"sex":"UNKNOWN"}}`,
 		},
 		{
-			name:   "an unexpanded report is its ID: created is null, not 1970",
+			name:   "an unexpanded report is its ID, and its session the one it belongs to",
 			stripe: map[string]any{"last_verification_report": "vr_1"},
-			query:  `lastVerificationReport { id created type document { status } }`,
-			want:   `{"lastVerificationReport":{"id":"vr_1","created":null,"type":null,"document":null}}`,
+			query:  `id lastVerificationReport { id verificationSession { id status } }`,
+			want:   `{"id":"vs_1","lastVerificationReport":{"id":"vr_1","verificationSession":{"id":"vs_1","status":"REQUIRES_INPUT"}}}`,
+		},
+		{
+			name: "an expanded report carries Stripe's every field",
+			stripe: map[string]any{"last_verification_report": map[string]any{
+				"id": "vr_1", "object": "identity.verification_report", "created": 1795705445, "type": "verification_flow",
+				"client_reference_id": "user_7", "livemode": false, "verification_flow": "vf_1abc", "verification_session": "vs_1",
+				"options": map[string]any{"document": map[string]any{"allowed_types": []string{"passport"}, "require_matching_selfie": true}, "id_number": map[string]any{}},
+			}},
+			query: `lastVerificationReport { created type clientReferenceId livemode verificationFlow
+				options { document { allowedTypes requireMatchingSelfie requireIdNumber } idNumber } verificationSession { id } }`,
+			want: `{"lastVerificationReport":{"created":"2026-11-26T15:04:05Z","type":"VERIFICATION_FLOW","clientReferenceId":"user_7","livemode":false,
+				"verificationFlow":"vf_1abc","options":{"document":{"allowedTypes":["PASSPORT"],"requireMatchingSelfie":true,"requireIdNumber":false},"idNumber":true},
+				"verificationSession":{"id":"vs_1"}}}`,
 		},
 		{
 			name: "an expanded report converts its checks",

@@ -13,7 +13,8 @@ import (
 
 // reportFields are the fields of VerificationReport that an unexpanded report
 // (only its ID) cannot answer.
-var reportFields = []string{"created", "type", "document", "idNumber", "selfie", "email", "phone"}
+var reportFields = []string{"created", "type", "clientReferenceId", "livemode", "options", "verificationFlow",
+	"document", "idNumber", "selfie", "email", "phone"}
 
 // expansion is one Stripe expand path, the GraphQL fields that need it, and
 // the scope a caller must hold to read them.
@@ -79,6 +80,11 @@ func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, exp
 	if len(at) == 0 {
 		at = []string{""}
 	}
+	// A report's verificationSession is the session itself (convert.go):
+	// what is selected through it is fetched with the session.
+	for _, a := range at {
+		at = append(at, join(a, "lastVerificationReport.verificationSession"))
+	}
 	var out []*string
 	for _, e := range expansions {
 		if e.scope != "" && !p.HasScope(e.scope) {
@@ -87,10 +93,7 @@ func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, exp
 		paths := make([]string, 0, len(at)*len(e.fields))
 		for _, a := range at {
 			for _, f := range e.fields {
-				if a != "" {
-					f = a + "." + f
-				}
-				paths = append(paths, f)
+				paths = append(paths, join(a, f))
 			}
 		}
 		if graphql.AnyFieldRequested(ctx, paths...) {
@@ -99,4 +102,12 @@ func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, exp
 		}
 	}
 	return out
+}
+
+// join joins two dot paths; either may be empty.
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
 }

@@ -92,10 +92,10 @@ type Limits struct {
 // 0.3 to 0.6 s.
 func DefaultLimits() Limits {
 	return Limits{
-		Tokens:             5000, // 10 times the largest legitimate document
+		Tokens:             6000, // 10 times the largest legitimate document (504)
 		Depth:              32,   // twice introspection's 15; data nests 7 at most
 		Aliases:            32,   // 6 times the most a legitimate document has (5)
-		Fields:             1000, // twice the largest legitimate document
+		Fields:             1000, // twice the largest legitimate operation (351)
 		RootMutations:      5,
 		IntrospectionRoots: 1,
 	}

@@ -130,14 +130,24 @@ type ComplexityRoot struct {
 	}
 
 	VerificationReport struct {
-		Created  func(childComplexity int) int
+		ClientReferenceID   func(childComplexity int) int
+		Created             func(childComplexity int) int
+		Document            func(childComplexity int) int
+		Email               func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		IDNumber            func(childComplexity int) int
+		Livemode            func(childComplexity int) int
+		Options             func(childComplexity int) int
+		Phone               func(childComplexity int) int
+		Selfie              func(childComplexity int) int
+		Type                func(childComplexity int) int
+		VerificationFlow    func(childComplexity int) int
+		VerificationSession func(childComplexity int) int
+	}
+
+	VerificationReportOptions struct {
 		Document func(childComplexity int) int
-		Email    func(childComplexity int) int
-		ID       func(childComplexity int) int
 		IDNumber func(childComplexity int) int
-		Phone    func(childComplexity int) int
-		Selfie   func(childComplexity int) int
-		Type     func(childComplexity int) int
 	}
 
 	VerificationSession struct {
@@ -655,6 +665,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserError.Message(childComplexity), true
 
+	case "VerificationReport.clientReferenceId":
+		if e.ComplexityRoot.VerificationReport.ClientReferenceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationReport.ClientReferenceID(childComplexity), true
 	case "VerificationReport.created":
 		if e.ComplexityRoot.VerificationReport.Created == nil {
 			break
@@ -685,6 +701,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VerificationReport.IDNumber(childComplexity), true
+	case "VerificationReport.livemode":
+		if e.ComplexityRoot.VerificationReport.Livemode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationReport.Livemode(childComplexity), true
+	case "VerificationReport.options":
+		if e.ComplexityRoot.VerificationReport.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationReport.Options(childComplexity), true
 	case "VerificationReport.phone":
 		if e.ComplexityRoot.VerificationReport.Phone == nil {
 			break
@@ -703,6 +731,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VerificationReport.Type(childComplexity), true
+	case "VerificationReport.verificationFlow":
+		if e.ComplexityRoot.VerificationReport.VerificationFlow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationReport.VerificationFlow(childComplexity), true
+	case "VerificationReport.verificationSession":
+		if e.ComplexityRoot.VerificationReport.VerificationSession == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationReport.VerificationSession(childComplexity), true
+
+	case "VerificationReportOptions.document":
+		if e.ComplexityRoot.VerificationReportOptions.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationReportOptions.Document(childComplexity), true
+	case "VerificationReportOptions.idNumber":
+		if e.ComplexityRoot.VerificationReportOptions.IDNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationReportOptions.IDNumber(childComplexity), true
 
 	case "VerificationSession.clientReferenceId":
 		if e.ComplexityRoot.VerificationSession.ClientReferenceID == nil {
@@ -1621,9 +1674,22 @@ type VerificationReport {
   "Unique identifier of the report (` + "`" + `vr_…` + "`" + `)."
   id: ID!
   "Time at which the report was created."
-  created: DateTime
+  created: DateTime!
   "The type of verification check performed."
-  type: VerificationSessionType
+  type: VerificationSessionType!
+  "A string to reference the user, copied from the session when the report was made."
+  clientReferenceId: String
+  "True if the report exists in live mode, false in test mode."
+  livemode: Boolean!
+  "The options of the checks the report holds, as they were when it was made."
+  options: VerificationReportOptions
+  "The configuration token of the verification flow the session used, when it used one."
+  verificationFlow: String
+  """
+  The VerificationSession that made this report: the session this report is
+  the lastVerificationReport of (no further Stripe call).
+  """
+  verificationSession: VerificationSession!
   "Result of the document check."
   document: DocumentCheck
   "Result of the ID number check."
@@ -1634,6 +1700,14 @@ type VerificationReport {
   email: EmailCheck
   "Result of the phone check."
   phone: PhoneCheck
+}
+
+"The options of the checks a report holds."
+type VerificationReportOptions {
+  "Options of the document check."
+  document: VerificationSessionDocumentOptions
+  "True when the report has ID number check options (Stripe's object has no fields yet)."
+  idNumber: Boolean!
 }
 
 "Whether a check verified the data."
@@ -2114,6 +2188,16 @@ func (ec *executionContext) childFields_VerificationReport(ctx context.Context, 
 		return ec.fieldContext_VerificationReport_created(ctx, field)
 	case "type":
 		return ec.fieldContext_VerificationReport_type(ctx, field)
+	case "clientReferenceId":
+		return ec.fieldContext_VerificationReport_clientReferenceId(ctx, field)
+	case "livemode":
+		return ec.fieldContext_VerificationReport_livemode(ctx, field)
+	case "options":
+		return ec.fieldContext_VerificationReport_options(ctx, field)
+	case "verificationFlow":
+		return ec.fieldContext_VerificationReport_verificationFlow(ctx, field)
+	case "verificationSession":
+		return ec.fieldContext_VerificationReport_verificationSession(ctx, field)
 	case "document":
 		return ec.fieldContext_VerificationReport_document(ctx, field)
 	case "idNumber":
@@ -2126,6 +2210,16 @@ func (ec *executionContext) childFields_VerificationReport(ctx context.Context, 
 		return ec.fieldContext_VerificationReport_phone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VerificationReport", field.Name)
+}
+
+func (ec *executionContext) childFields_VerificationReportOptions(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_VerificationReportOptions_document(ctx, field)
+	case "idNumber":
+		return ec.fieldContext_VerificationReportOptions_idNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerificationReportOptions", field.Name)
 }
 
 func (ec *executionContext) childFields_VerificationSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -1980,11 +1980,11 @@ func (ec *executionContext) _VerificationReport_created(ctx context.Context, fie
 			return obj.Created, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_VerificationReport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -2003,15 +2003,148 @@ func (ec *executionContext) _VerificationReport_type(ctx context.Context, field 
 			return obj.Type, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationSessionType) graphql.Marshaler {
-			return ec.marshalOVerificationSessionType2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.VerificationSessionType) graphql.Marshaler {
+			return ec.marshalNVerificationSessionType2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationReport_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationReport", field, false, false, "VerificationSessionType")
+}
+
+func (ec *executionContext) _VerificationReport_clientReferenceId(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationReport_clientReferenceId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientReferenceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_VerificationReport_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("VerificationReport", field, false, false, "VerificationSessionType")
+func (ec *executionContext) fieldContext_VerificationReport_clientReferenceId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _VerificationReport_livemode(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationReport_livemode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Livemode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationReport_livemode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _VerificationReport_options(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationReport_options(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Options, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationReportOptions) graphql.Marshaler {
+			return ec.marshalOVerificationReportOptions2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationReportOptions(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationReport_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerificationReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationReportOptions(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VerificationReport_verificationFlow(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationReport_verificationFlow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerificationFlow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationReport_verificationFlow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _VerificationReport_verificationSession(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationReport_verificationSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VerificationSession, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationSession) graphql.Marshaler {
+			return ec.marshalNVerificationSession2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationReport_verificationSession(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerificationReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationSession(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _VerificationReport_document(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReport) (ret graphql.Marshaler) {
@@ -2172,6 +2305,61 @@ func (ec *executionContext) fieldContext_VerificationReport_phone(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _VerificationReportOptions_document(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReportOptions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationReportOptions_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationSessionDocumentOptions) graphql.Marshaler {
+			return ec.marshalOVerificationSessionDocumentOptions2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionDocumentOptions(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationReportOptions_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerificationReportOptions",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationSessionDocumentOptions(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _VerificationReportOptions_idNumber(ctx context.Context, field graphql.CollectedField, obj *model.VerificationReportOptions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationReportOptions_idNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IDNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationReportOptions_idNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationReportOptions", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _VerificationSession_id(ctx context.Context, field graphql.CollectedField, obj *model.VerificationSession) (ret graphql.Marshaler) {
@@ -5184,12 +5372,37 @@ func (ec *executionContext) _VerificationReport(ctx context.Context, sel ast.Sel
 			}
 		case "created":
 			out.Values[i] = ec._VerificationReport_created(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "type":
 			out.Values[i] = ec._VerificationReport_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientReferenceId":
+			out.Values[i] = ec._VerificationReport_clientReferenceId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "livemode":
+			out.Values[i] = ec._VerificationReport_livemode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "options":
+			out.Values[i] = ec._VerificationReport_options(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verificationFlow":
+			out.Values[i] = ec._VerificationReport_verificationFlow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "verificationSession":
+			out.Values[i] = ec._VerificationReport_verificationSession(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "document":
@@ -5215,6 +5428,44 @@ func (ec *executionContext) _VerificationReport(ctx context.Context, sel ast.Sel
 		case "phone":
 			out.Values[i] = ec._VerificationReport_phone(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var verificationReportOptionsImplementors = []string{"VerificationReportOptions"}
+
+func (ec *executionContext) _VerificationReportOptions(ctx context.Context, sel ast.SelectionSet, obj *model.VerificationReportOptions) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verificationReportOptionsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerificationReportOptions")
+		case "document":
+			out.Values[i] = ec._VerificationReportOptions_document(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "idNumber":
+			out.Values[i] = ec._VerificationReportOptions_idNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -6417,6 +6668,13 @@ func (ec *executionContext) marshalOVerificationReport2ᚖgithubᚗcomᚋidgraph
 		return graphql.Null
 	}
 	return ec._VerificationReport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOVerificationReportOptions2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationReportOptions(ctx context.Context, sel ast.SelectionSet, v *model.VerificationReportOptions) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._VerificationReportOptions(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOVerificationSession2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSession(ctx context.Context, sel ast.SelectionSet, v *model.VerificationSession) graphql.Marshaler {

@@ -236,9 +236,20 @@ type VerificationReport struct {
 	// Unique identifier of the report (`vr_…`).
 	ID string `json:"id"`
 	// Time at which the report was created.
-	Created *time.Time `json:"created,omitempty"`
+	Created time.Time `json:"created"`
 	// The type of verification check performed.
-	Type *VerificationSessionType `json:"type,omitempty"`
+	Type VerificationSessionType `json:"type"`
+	// A string to reference the user, copied from the session when the report was made.
+	ClientReferenceID *string `json:"clientReferenceId,omitempty"`
+	// True if the report exists in live mode, false in test mode.
+	Livemode bool `json:"livemode"`
+	// The options of the checks the report holds, as they were when it was made.
+	Options *VerificationReportOptions `json:"options,omitempty"`
+	// The configuration token of the verification flow the session used, when it used one.
+	VerificationFlow *string `json:"verificationFlow,omitempty"`
+	// The VerificationSession that made this report: the session this report is
+	// the lastVerificationReport of (no further Stripe call).
+	VerificationSession *VerificationSession `json:"verificationSession"`
 	// Result of the document check.
 	Document *DocumentCheck `json:"document,omitempty"`
 	// Result of the ID number check.
@@ -249,6 +260,14 @@ type VerificationReport struct {
 	Email *EmailCheck `json:"email,omitempty"`
 	// Result of the phone check.
 	Phone *PhoneCheck `json:"phone,omitempty"`
+}
+
+// The options of the checks a report holds.
+type VerificationReportOptions struct {
+	// Options of the document check.
+	Document *VerificationSessionDocumentOptions `json:"document,omitempty"`
+	// True when the report has ID number check options (Stripe's object has no fields yet).
+	IDNumber bool `json:"idNumber"`
 }
 
 // A VerificationSession guides you through collecting and verifying the identity
