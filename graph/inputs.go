@@ -3,6 +3,7 @@ package graph
 import (
 	"crypto/rand"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,9 @@ const (
 
 func createParams(in model.CreateVerificationSessionInput) (*stripe.IdentityVerificationSessionCreateParams, error) {
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	if err := checkReturnURL(in.ReturnURL); err != nil {
 		return nil, err
 	}
 	p := &stripe.IdentityVerificationSessionCreateParams{
@@ -146,6 +150,20 @@ func idempotencyKey(given *string) *string {
 		return given
 	}
 	return stripe.String("idgraph-" + rand.Text())
+}
+
+// checkReturnURL refuses what Stripe refuses as a return_url: anything but an
+// absolute http or https URL (a javascript: URL would run in the page the
+// user is sent back to).
+func checkReturnURL(raw *string) error {
+	if raw == nil {
+		return nil
+	}
+	u, err := url.Parse(*raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(*raw) > 2048 {
+		return badInput([]string{"returnUrl"}, "returnUrl must be an absolute http or https URL.")
+	}
+	return nil
 }
 
 // maxIdempotencyKeyLen is Stripe's limit on an Idempotency-Key.

@@ -409,3 +409,27 @@ func checkIdempotencyKeySent(t *testing.T, got, want *string) {
 		t.Errorf("IdempotencyKey = %v, want one of idgraph's own", deref(got))
 	}
 }
+
+// A returnUrl Stripe would refuse is refused before any call, on its field:
+// the user is sent there after verifying, so a javascript: URL would run.
+func TestCreateRefusesAReturnURLStripeRefuses(t *testing.T) {
+	for _, bad := range []string{"not a url", "javascript:alert(1)", "/relative/path", "ftp://shop.example/x", "https://", "data:text/html,hi"} {
+		t.Run(bad, func(t *testing.T) {
+			fake := allOK(t)
+			ue := payloadErrors(t, newTestClient(t, fake), createMutation, "createVerificationSession", map[string]any{"type": "DOCUMENT", "returnUrl": bad})
+			if want := []userError{{Field: []string{"returnUrl"}, Code: "INVALID"}}; !reflect.DeepEqual(ue, want) {
+				t.Errorf("userErrors = %v, want %v", ue, want)
+			}
+			if n := len(fake.Calls()); n != 0 {
+				t.Errorf("%d Stripe calls, want none", n)
+			}
+		})
+	}
+	for _, good := range []string{"https://shop.example/done?x=1", "http://localhost:5173/back"} {
+		t.Run(good, func(t *testing.T) {
+			if ue := payloadErrors(t, newTestClient(t, allOK(t)), createMutation, "createVerificationSession", map[string]any{"type": "DOCUMENT", "returnUrl": good}); len(ue) > 0 {
+				t.Errorf("userErrors = %v", ue)
+			}
+		})
+	}
+}
