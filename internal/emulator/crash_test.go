@@ -26,6 +26,9 @@ func TestMain(m *testing.M) {
 	if path := os.Getenv(crashChildEnv); path != "" {
 		os.Exit(runCrashChild(path))
 	}
+	if path := os.Getenv(lockChildEnv); path != "" {
+		os.Exit(runLockChild(path))
+	}
 	os.Exit(m.Run())
 }
 

@@ -15,21 +15,21 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 )
 
-// DefaultProcessingDelay is the time a submission spends in processing when
-// Options.ProcessingDelay is zero: long enough for a developer to see the
-// processing status in the UI, short enough not to wait.
-const DefaultProcessingDelay = 2 * time.Second
-
 // Options configure an Emulator.
 type Options struct {
 	// Path is the SQLite file; "" means a private in-memory database (tests).
+	// Any file name works, with spaces, '#' or '?' in it. A new file (and its
+	// -wal and -shm) is created 0600. One emulator at a time may open a
+	// file: New refuses a file that another emulator, in this process or
+	// another, holds (doc.go, "Storage").
 	Path string
 	// PublicURL is the base of session urls, e.g. "http://127.0.0.1:8080":
 	// a session's url is PublicURL + "/verify/" + token.
 	PublicURL string
 	// ProcessingDelay is the time a submission spends in processing, and a
-	// redaction in redaction.status "processing". Zero means
-	// DefaultProcessingDelay; negative is an error.
+	// redaction in redaction.status "processing". Zero means no delay: the
+	// transition is due at once (with a ManualClock, at its next Advance).
+	// Negative is an error. There is no default: the caller chooses.
 	ProcessingDelay time.Duration
 	// Clock is the source of time and of delayed transitions; nil means the
 	// real clock.
@@ -49,6 +49,8 @@ type Options struct {
 // concurrent use.
 type Emulator struct {
 	db        *sql.DB
+	file      fileIdentity // the database file, to tell when it is gone
+	unlock    func() error // releases the database's lock; nil in memory
 	publicURL string
 	delay     time.Duration
 	clock     Clock
@@ -88,28 +90,40 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 		return nil, err
 	}
 	e.apiKeys = keys
-	if e.delay == 0 {
-		e.delay = DefaultProcessingDelay
-	}
 	if e.clock == nil {
 		e.clock = realClock{}
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	db, err := openDB(ctx, o.Path)
-	if err != nil {
+	if o.Path != "" {
+		if e.unlock, err = lockDB(o.Path); err != nil {
+			return nil, fmt.Errorf("emulator: %w", err)
+		}
+	}
+	fail := func(err error) (*Emulator, error) {
+		if e.db != nil {
+			_ = e.db.Close()
+		}
+		if e.unlock != nil {
+			_ = e.unlock()
+		}
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
+	db, err := openDB(ctx, o.Path)
+	if err != nil {
+		return fail(err)
+	}
 	e.db = db
+	if e.file, err = identify(o.Path); err != nil {
+		return fail(err)
+	}
 	if err := migrate(ctx, db); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("emulator: %w", err)
+		return fail(err)
 	}
 	due, err := dueSessions(ctx, db)
 	if err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("emulator: pending transitions: %w", err)
+		return fail(fmt.Errorf("pending transitions: %w", err))
 	}
 	for id, at := range due {
 		e.schedule(id, at)
@@ -119,7 +133,8 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 }
 
 // Close stops the pending timers (they run again at the next New on the same
-// file), waits for running transitions and closes the database.
+// file), waits for running transitions, closes the database and releases
+// its lock.
 func (e *Emulator) Close() error {
 	e.mu.Lock()
 	if e.closed {
@@ -133,7 +148,11 @@ func (e *Emulator) Close() error {
 	e.timers = nil
 	e.mu.Unlock()
 	e.jobs.Wait()
-	return e.db.Close()
+	err := e.db.Close()
+	if e.unlock != nil {
+		err = errors.Join(err, e.unlock())
+	}
+	return err
 }
 
 // Handler serves Stripe's /v1/identity/... API (and GET /v1/events) and the
@@ -158,7 +177,14 @@ func (e *Emulator) write(ctx context.Context, fn func(t *txn) error) error {
 	return e.writeLocked(ctx, fn)
 }
 
+// A write to a database file that is no longer at its path fails before it
+// starts and, if the file went in the meantime, after it commits: the
+// commit went to a nameless file and is lost, so the caller must not
+// report success (storage.go).
 func (e *Emulator) writeLocked(ctx context.Context, fn func(t *txn) error) error {
+	if err := e.checkStorage(); err != nil {
+		return err
+	}
 	tx, err := e.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -172,6 +198,9 @@ func (e *Emulator) writeLocked(ctx context.Context, fn func(t *txn) error) error
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if err := e.checkStorage(); err != nil {
 		return err
 	}
 	for _, f := range t.after {

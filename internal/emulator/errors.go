@@ -31,7 +31,9 @@ func (e *apiError) body() map[string]any {
 	o := map[string]any{"type": e.Type, "message": e.Message}
 	if e.Code != "" {
 		o["code"] = e.Code
-		o["doc_url"] = "https://stripe.com/docs/error-codes/" + dashed(e.Code)
+		if e.Code != StorageFailedCode { // the emulator's own code has no page at Stripe
+			o["doc_url"] = "https://stripe.com/docs/error-codes/" + dashed(e.Code)
+		}
 	}
 	if e.Param != "" {
 		o["param"] = e.Param

@@ -83,6 +83,9 @@ func decode(r *http.Request, spec *param) (*form, *apiError) {
 	} else {
 		r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
 		if err := r.ParseForm(); err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				return nil, errBodyTooLarge()
+			}
 			return nil, invalidRequest("", "", "Invalid request body: it must be application/x-www-form-urlencoded.")
 		}
 		vals = r.Form
@@ -98,15 +101,20 @@ func decode(r *http.Request, spec *param) (*form, *apiError) {
 }
 
 // mutate runs fn in a write transaction and answers with the object it
-// returns. With an Idempotency-Key the answer is recorded in the same
-// transaction; an operation that ran and failed (a state error, an unknown
-// ID) is recorded too, in its own transaction, since it changed nothing.
+// returns. With an Idempotency-Key, the key is looked up and the answer
+// recorded in that same transaction (idempotency.go), so the change and
+// its record commit together and a retry cannot run it twice; an
+// operation that ran and failed (a state error, an unknown ID) is recorded
+// too, in its own transaction, since it changed nothing.
 func (e *Emulator) mutate(w http.ResponseWriter, r *http.Request, fn func(t *txn) (any, error)) {
 	ctx := r.Context()
 	e.wmu.Lock()
 	defer e.wmu.Unlock()
 	var body []byte
 	err := e.writeLocked(ctx, func(t *txn) error {
+		if err := checkIdempotent(t, e.idempotencyNotBefore()); err != nil {
+			return err
+		}
 		obj, err := fn(t)
 		if err != nil {
 			return err
@@ -114,10 +122,15 @@ func (e *Emulator) mutate(w http.ResponseWriter, r *http.Request, fn func(t *txn
 		if body, err = json.Marshal(obj); err != nil {
 			return err
 		}
-		return saveIdempotent(t, http.StatusOK, body)
+		return saveIdempotent(t, http.StatusOK, body, sessionIDOf(obj))
 	})
 	if err == nil {
 		writeRaw(w, http.StatusOK, body)
+		return
+	}
+	var recorded errRecorded
+	if errors.As(err, &recorded) {
+		answerRecorded(w, idempotencyFrom(ctx), recorded.rec)
 		return
 	}
 	var ae *apiError
@@ -126,18 +139,33 @@ func (e *Emulator) mutate(w http.ResponseWriter, r *http.Request, fn func(t *txn
 		return
 	}
 	body = mustJSON(ae.body())
-	if err := e.writeLocked(ctx, func(t *txn) error { return saveIdempotent(t, ae.Status, body) }); err != nil {
+	if err := e.writeLocked(ctx, func(t *txn) error { return saveIdempotent(t, ae.Status, body, "") }); err != nil {
 		e.fail(w, r, err)
 		return
 	}
 	writeRaw(w, ae.Status, body)
 }
 
-// fail answers an unexpected error with a 500 and logs it once.
+// sessionIDOf returns the ID of a rendered session, "" for anything else.
+func sessionIDOf(obj any) string {
+	if m, ok := obj.(map[string]any); ok && m["object"] == "identity.verification_session" {
+		id, _ := m["id"].(string)
+		return id
+	}
+	return ""
+}
+
+// fail answers an error that is not the request's fault: a storage
+// failure with its 503 (storage.go), anything else with a 500; either is
+// logged once.
 func (e *Emulator) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		writeError(w, ae)
+		return
+	}
+	if se, ok := asStorageFailure(err); ok {
+		e.writeStorageFailure(w, r, se)
 		return
 	}
 	e.log.Error("emulator: request failed", "method", r.Method, "path", r.URL.Path,

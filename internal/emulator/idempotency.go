@@ -7,13 +7,18 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"hash"
 	"io"
 	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
 	"time"
 )
 
 // Stripe keeps an idempotency key's result for 24 hours and caps keys at 255
-// characters.
+// characters (https://docs.stripe.com/api/idempotent_requests).
 const (
 	idempotencyTTL    = 24 * time.Hour
 	maxIdempotencyKey = 255
@@ -21,7 +26,7 @@ const (
 )
 
 // idemCtx is the Idempotency-Key of the request being served, with the
-// fingerprint of its method, path and parameters.
+// fingerprint of its method, path, parameters and kind of key.
 type idemCtx struct {
 	key, fingerprint string
 }
@@ -34,14 +39,24 @@ func idempotencyFrom(ctx context.Context) *idemCtx {
 }
 
 // idempotency gives POST requests with an Idempotency-Key Stripe's
-// semantics: the first answer is kept and replayed (with
-// Idempotent-Replayed: true) to a retry with the same method, path and
-// body; a reuse with other parameters is a 400 idempotency_error; a retry
-// while the first is still running is a 409. The answer is recorded by
-// mutate in the same transaction as the change it reports, so a crash cannot
-// leave a change without its record (and a retry would not repeat it).
-// Requests rejected before they ran (bad parameters, bad key) are not
-// recorded, as on Stripe.
+// semantics (https://docs.stripe.com/api/idempotent_requests): the first
+// answer is kept for 24 hours and replayed (with Idempotent-Replayed: true)
+// to a retry with the same parameters; a reuse with other parameters is a
+// 400 idempotency_error; a retry while the first is still running is a
+// 409. "The idempotency layer compares incoming parameters to those of the
+// original request": parameters, not bytes, so the same parameters in
+// another order (as another SDK, or another run of one, may encode them)
+// are the same request.
+//
+// The authoritative lookup and the record are made by mutate inside the
+// write transaction of the operation itself, so that the change and its
+// record commit together and no other request can come between the
+// lookup and the record. This middleware only reads ahead: it answers a
+// replay or a reuse with other parameters before the endpoint decodes the
+// request, as Stripe's idempotency layer does, so that a reuse with other,
+// invalid, parameters is an idempotency_error rather than a parameter
+// error. Requests rejected before they ran (bad parameters, bad key) are
+// not recorded, as on Stripe.
 func (e *Emulator) idempotency(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("Idempotency-Key")
@@ -53,22 +68,20 @@ func (e *Emulator) idempotency(next http.Handler) http.Handler {
 			writeError(w, invalidRequest("", "", "Idempotency-Key must be at most %d characters long.", maxIdempotencyKey))
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+		// One byte more than the limit tells a body over it from one at it:
+		// a truncated body would be fingerprinted (and run) as another
+		// request.
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 		if err != nil {
 			writeError(w, invalidRequest("", "", "Could not read the request body."))
 			return
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		// The kind of key is part of the fingerprint: an answer made for a
-		// restricted key may hold sensitive results (sensitive.go), which a
-		// secret key must not get by replaying its Idempotency-Key.
-		kind := []byte{byte(keyKindFrom(r.Context()))}
-		h := sha256.New()
-		for _, part := range [][]byte{[]byte(r.Method), []byte(r.URL.Path), []byte(r.URL.RawQuery), body, kind} {
-			h.Write(part)
-			h.Write([]byte{0})
+		if len(body) > maxBodyBytes {
+			writeError(w, errBodyTooLarge())
+			return
 		}
-		ic := &idemCtx{key: key, fingerprint: hex.EncodeToString(h.Sum(nil))}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		ic := &idemCtx{key: key, fingerprint: fingerprint(r, body)}
 
 		e.mu.Lock()
 		busy := e.inflight[key]
@@ -85,22 +98,111 @@ func (e *Emulator) idempotency(next http.Handler) http.Handler {
 			e.mu.Unlock()
 		}()
 
-		rec, err := lookupIdempotent(r.Context(), e.db, key, e.clock.Now().Add(-idempotencyTTL).Unix())
+		rec, err := lookupIdempotent(r.Context(), e.db, key, e.idempotencyNotBefore())
 		switch {
 		case errors.Is(err, errNotFound):
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), idemCtxKey{}, ic)))
 		case err != nil:
-			e.log.Error("emulator: idempotency lookup", "err", err)
-			writeError(w, errInternal())
-		case rec.fingerprint != ic.fingerprint:
-			writeError(w, &apiError{Status: http.StatusBadRequest, Type: errTypeIdempotency,
-				Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" + key + "' if you meant to execute a different request."})
+			e.fail(w, r, err)
 		default:
-			w.Header().Set("Idempotent-Replayed", "true")
-			w.Header().Set("Original-Request", rec.requestID)
-			writeRaw(w, rec.status, rec.body)
+			answerRecorded(w, ic, rec)
 		}
 	})
+}
+
+// answerRecorded answers a request whose key has a record: the recorded
+// answer for the same parameters, Stripe's idempotency_error for others.
+func answerRecorded(w http.ResponseWriter, ic *idemCtx, rec *idemRecord) {
+	if rec.fingerprint != ic.fingerprint {
+		writeError(w, &apiError{Status: http.StatusBadRequest, Type: errTypeIdempotency,
+			Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" + ic.key + "' if you meant to execute a different request."})
+		return
+	}
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.Header().Set("Original-Request", rec.requestID)
+	writeRaw(w, rec.status, rec.body)
+}
+
+func (e *Emulator) idempotencyNotBefore() int64 { return e.clock.Now().Add(-idempotencyTTL).Unix() }
+
+// errBodyTooLarge answers a body over maxBodyBytes, with or without an
+// Idempotency-Key. Stripe documents no limit; the status is HTTP's own.
+func errBodyTooLarge() *apiError {
+	return &apiError{Status: http.StatusRequestEntityTooLarge, Type: errTypeInvalidRequest,
+		Message: fmt.Sprintf("The request body is larger than the %d bytes the emulator accepts.", maxBodyBytes)}
+}
+
+// fingerprint identifies a request for its Idempotency-Key: its method,
+// path, parameters and the kind of API key. The parameters are those of
+// the query and the form body, decoded into the form tree that the
+// endpoints read (params.go) and written out in a canonical order: object
+// keys sorted, array items in index order, so that metadata[a]=1&type=x
+// and type=x&metadata[a]=1 are one request, and expand[]=a with
+// expand[0]=a too. Parameters that do not decode are fingerprinted as
+// their bytes (they are refused anyway, and not recorded).
+//
+// The kind of key is part of it: an answer made for a restricted key may
+// hold sensitive results (sensitive.go), which a secret key must not get by
+// replaying its Idempotency-Key.
+func fingerprint(r *http.Request, body []byte) string {
+	h := sha256.New()
+	part := func(b []byte) {
+		fmt.Fprintf(h, "%d:", len(b))
+		h.Write(b)
+	}
+	part([]byte(r.Method))
+	part([]byte(r.URL.Path))
+	part([]byte{byte(keyKindFrom(r.Context()))})
+	if f, ok := formOf(r.URL.RawQuery, body); ok {
+		part([]byte("form"))
+		f.canonical(h)
+	} else {
+		part([]byte("raw"))
+		part([]byte(r.URL.RawQuery))
+		part(body)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// formOf decodes the query and form body as r.ParseForm and decode do.
+func formOf(query string, body []byte) (*form, bool) {
+	vals, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, false
+	}
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, false
+	}
+	for k, vs := range q {
+		vals[k] = append(vals[k], vs...)
+	}
+	f, aerr := parseForm(vals)
+	return f, aerr == nil
+}
+
+// canonical writes f to h with its children in a canonical order: names
+// that are all integers (array indexes) numerically, others sorted.
+func (f *form) canonical(h hash.Hash) {
+	if f.isStr {
+		fmt.Fprintf(h, "s%d:%s", len(f.str), f.str)
+		return
+	}
+	names := append([]string(nil), f.order...)
+	sort.Slice(names, func(i, j int) bool {
+		a, aerr := strconv.Atoi(names[i])
+		b, berr := strconv.Atoi(names[j])
+		if aerr == nil && berr == nil {
+			return a < b
+		}
+		return names[i] < names[j]
+	})
+	fmt.Fprintf(h, "{%d", len(names))
+	for _, n := range names {
+		fmt.Fprintf(h, "k%d:%s", len(n), n)
+		f.children[n].canonical(h)
+	}
+	h.Write([]byte{'}'})
 }
 
 type idemRecord struct {
@@ -120,9 +222,34 @@ func lookupIdempotent(ctx context.Context, q querier, key string, notBefore int6
 	return rec, err
 }
 
+// errRecorded stops a write transaction whose Idempotency-Key turned out to
+// have a record: nothing is written, the record answers.
+type errRecorded struct{ rec *idemRecord }
+
+func (errRecorded) Error() string { return "idempotency key already recorded" }
+
+// checkIdempotent is the authoritative lookup, made inside the operation's
+// write transaction: an errRecorded when the request's key has a record.
+func checkIdempotent(t *txn, notBefore int64) error {
+	ic := idempotencyFrom(t.ctx)
+	if ic == nil {
+		return nil
+	}
+	rec, err := lookupIdempotent(t.ctx, t, ic.key, notBefore)
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return errRecorded{rec}
+}
+
 // saveIdempotent records the answer to the current request, if it has an
-// Idempotency-Key, and drops expired records.
-func saveIdempotent(t *txn, status int, body []byte) error {
+// Idempotency-Key, and drops expired records. sessionID is the session the
+// answer shows, if any, so that redacting it can scrub the answer too
+// (redact.go).
+func saveIdempotent(t *txn, status int, body []byte, sessionID string) error {
 	ic := idempotencyFrom(t.ctx)
 	if ic == nil {
 		return nil
@@ -130,7 +257,7 @@ func saveIdempotent(t *txn, status int, body []byte) error {
 	if _, err := t.ExecContext(t.ctx, `DELETE FROM idempotency WHERE created < ?`, t.now.Add(-idempotencyTTL).Unix()); err != nil {
 		return err
 	}
-	_, err := t.ExecContext(t.ctx, `INSERT OR REPLACE INTO idempotency (key, fingerprint, status, body, request_id, created)
-		VALUES (?, ?, ?, ?, ?, ?)`, ic.key, ic.fingerprint, status, body, t.reqID, t.now.Unix())
+	_, err := t.ExecContext(t.ctx, `INSERT OR REPLACE INTO idempotency (key, fingerprint, status, body, request_id, created, session_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, ic.key, ic.fingerprint, status, body, t.reqID, t.now.Unix(), nullStr(sessionID))
 	return err
 }

@@ -92,6 +92,15 @@ CREATE TABLE settings (
 	value BLOB NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 4: an idempotency record names the session its answer shows, so that
+	// redacting the session scrubs the answer too (redact.go). Records
+	// made before are matched by the answer's own id.
+	`
+ALTER TABLE idempotency ADD COLUMN session_id TEXT;
+UPDATE idempotency SET session_id = json_extract(body, '$.id')
+	WHERE json_valid(body) AND json_extract(body, '$.object') = 'identity.verification_session';
+CREATE INDEX idempotency_session ON idempotency(session_id) WHERE session_id IS NOT NULL;
+`,
 }
 
 // migrate brings the schema to the newest version, one transaction per

@@ -102,7 +102,7 @@ func FuzzDecode(f *testing.F) {
 
 	// A body one byte over the limit is refused, whatever it holds.
 	big := append([]byte("client_reference_id="), bytes.Repeat([]byte("x"), maxBodyBytes)...)
-	if _, aerr := decode(formRequest(true, "", big), specCreateSession); aerr == nil || aerr.Status != http.StatusBadRequest {
+	if _, aerr := decode(formRequest(true, "", big), specCreateSession); aerr == nil || aerr.Status != http.StatusRequestEntityTooLarge {
 		f.Fatalf("a body of %d bytes, over maxBodyBytes, was not refused: %v", len(big), aerr)
 	}
 

@@ -5,62 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"net/url"
-
-	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
 )
 
 // errNotFound is returned by the store's lookups for an unknown ID.
 var errNotFound = errors.New("not found")
-
-// openDB opens the SQLite database at path, or a private in-memory one when
-// path is "".
-//
-// Durability: WAL with synchronous=NORMAL. A commit appends to the WAL with
-// write(2) before it returns, so once the emulator has answered, the write is
-// in the operating system's page cache and survives a kill -9 of the process
-// (crash_test.go checks this). What NORMAL gives up is durability of the
-// last commits on a power loss or kernel crash (the database stays
-// consistent); FULL would fsync on every commit and cost a large part of the
-// create rate on ordinary disks, which an emulator for development and tests
-// does not need.
-func openDB(ctx context.Context, path string) (*sql.DB, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	// BEGIN IMMEDIATE: a write transaction takes the write lock at its start,
-	// never upgrading from a read lock mid-way (which can fail with BUSY).
-	q.Set("_txlock", "immediate")
-	var dsn string
-	if path == "" {
-		// Each connection to ":memory:" is its own database, so the pool is
-		// limited to one connection (below) that is never closed.
-		dsn = ":memory:?" + q.Encode()
-	} else {
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		dsn = "file:" + path + "?" + q.Encode()
-	}
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open %q: %w", path, err)
-	}
-	if path == "" {
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		db.SetConnMaxLifetime(0)
-		db.SetConnMaxIdleTime(0)
-	} else {
-		db.SetMaxOpenConns(8)
-		db.SetMaxIdleConns(8)
-	}
-	if err := db.PingContext(ctx); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("open %q: %w", path, err)
-	}
-	return db, nil
-}
 
 // querier is what both *sql.DB and *sql.Tx offer.
 type querier interface {

@@ -1,0 +1,195 @@
+package emulator
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
+)
+
+// openDB opens the SQLite database at path, or a private in-memory one when
+// path is "".
+//
+// Durability: WAL with synchronous=NORMAL. A commit appends to the WAL with
+// write(2) before it returns, so once the emulator has answered, the write is
+// in the operating system's page cache and survives a kill -9 of the process
+// (crash_test.go checks this). What NORMAL gives up is durability of the
+// last commits on a power loss or kernel crash (the database stays
+// consistent); FULL would fsync on every commit and cost a large part of the
+// create rate on ordinary disks, which an emulator for development and tests
+// does not need.
+//
+// Privacy: the file holds personal data (verified outputs, reports), so a
+// new one is created 0600 before SQLite opens it; SQLite gives the -wal and
+// -shm files it creates beside it the database file's mode, so they are
+// 0600 too. An existing file keeps its mode: tightening it is the owner's
+// choice.
+func openDB(ctx context.Context, path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	// BEGIN IMMEDIATE: a write transaction takes the write lock at its start,
+	// never upgrading from a read lock mid-way (which can fail with BUSY).
+	q.Set("_txlock", "immediate")
+	var dsn string
+	if path == "" {
+		// Each connection to ":memory:" is its own database, so the pool is
+		// limited to one connection (below) that is never closed.
+		dsn = ":memory:?" + q.Encode()
+	} else {
+		if err := createPrivate(path); err != nil {
+			return nil, fmt.Errorf("create %s: %w", path, err)
+		}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		var err error
+		if dsn, err = fileDSN(path, q); err != nil {
+			return nil, err
+		}
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if path == "" {
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	} else {
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// createPrivate creates path, empty and with mode 0600, if it does not
+// exist. SQLite takes an empty file for a new database.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// fileDSN is the driver's name for the database file at path: a SQLite URI
+// (https://www.sqlite.org/uri.html) whose path is percent-encoded, followed
+// by the driver's parameters q. A plain file name would not do: the driver
+// cuts the name at its first '?', and SQLite reads '#' as the start of a
+// fragment and decodes '%', so "dev #1.db" or "a?b.db" would open another
+// file. The path is made absolute, since "file:" followed by "//" would
+// start an authority.
+func fileDSN(path string, q url.Values) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", path, err)
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") { // a Windows drive: file:/C:/...
+		p = "/" + p
+	}
+	return "file:" + escapeURIPath(p) + "?" + q.Encode(), nil
+}
+
+// escapeURIPath percent-encodes every byte of p but the unreserved ones,
+// '/' and ':', which SQLite decodes back to the same path.
+func escapeURIPath(p string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '.', c == '_', c == '~', c == '/', c == ':':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+// lockPath is the lock file that keeps a database to one emulator.
+func lockPath(path string) string { return path + ".lock" }
+
+// errLocked means that another emulator holds the database.
+var errLocked = errors.New("locked")
+
+// lockDB takes the lock that keeps path to one emulator. Two emulators on
+// one file would each schedule the other's pending transitions and hand
+// out their own idempotency answers; the lock refuses the second at New
+// instead. It is an flock(2) on path+".lock", held while the emulator is
+// open: the kernel releases it when the process exits, however it exits,
+// so a crash never leaves a stale lock behind, and it conflicts between
+// two opens of the file in one process as well as between processes. It is
+// advisory: LoadDevSigningSecret, which "idgraph token" calls while the
+// server runs, does not take it (it only reads or adds one settings row,
+// which SQLite's own locking makes safe).
+func lockDB(path string) (release func() error, err error) {
+	lp := lockPath(path)
+	f, err := os.OpenFile(lp, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create the lock file %s: %w", lp, err)
+	}
+	if err := flockExclusive(f); err != nil {
+		_ = f.Close()
+		if errors.Is(err, errLocked) {
+			return nil, fmt.Errorf("the database %s is in use by another emulator (another idgraph?): "+
+				"its lock file %s is held; stop the other process or choose another IDGRAPH_EMULATOR_DB", path, lp)
+		}
+		return nil, fmt.Errorf("lock %s: %w", lp, err)
+	}
+	return f.Close, nil // closing the file releases the lock
+}
+
+// fileIdentity records which file a database was opened on, so that a
+// write can tell that the file was deleted (with its directory, say) or
+// replaced while the emulator kept writing to the open, now nameless, one:
+// such writes would be acknowledged and then lost at the next start.
+type fileIdentity struct {
+	path string
+	info os.FileInfo // nil for an in-memory database
+}
+
+func identify(path string) (fileIdentity, error) {
+	if path == "" {
+		return fileIdentity{}, nil
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return fileIdentity{}, err
+	}
+	return fileIdentity{path: path, info: info}, nil
+}
+
+// check reports a storage failure when the file is no longer at its path.
+func (id fileIdentity) check() error {
+	if id.info == nil {
+		return nil
+	}
+	now, err := os.Stat(id.path)
+	if err != nil {
+		return &storageError{what: "its database file " + id.path + " is gone (deleted, or its directory was)", err: err}
+	}
+	if !os.SameFile(id.info, now) {
+		return &storageError{what: "its database file " + id.path + " was replaced by another file", err: errors.New("replaced")}
+	}
+	return nil
+}
