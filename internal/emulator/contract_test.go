@@ -386,26 +386,26 @@ func TestErrorsAnswerAsStripe(t *testing.T) {
 		code   stripe.ErrorCode
 		param  string
 	}{
-		{"retrieving an unknown session is 404 with param id", func(h *harness) error {
+		{"retrieving an unknown session is 404 with param session", func(h *harness) error {
 			_, err := h.sc.V1IdentityVerificationSessions.Retrieve(ctx, "vs_nope", nil)
 			return err
-		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id"},
+		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "session"},
 		{"updating an unknown session is 404", func(h *harness) error {
 			_, err := h.sc.V1IdentityVerificationSessions.Update(ctx, "vs_nope", &stripe.IdentityVerificationSessionUpdateParams{Type: stripe.String("document")})
 			return err
-		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id"},
+		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "session"},
 		{"canceling an unknown session is 404", func(h *harness) error {
 			_, err := h.sc.V1IdentityVerificationSessions.Cancel(ctx, "vs_nope", nil)
 			return err
-		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id"},
+		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "session"},
 		{"redacting an unknown session is 404", func(h *harness) error {
 			_, err := h.sc.V1IdentityVerificationSessions.Redact(ctx, "vs_nope", nil)
 			return err
-		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id"},
+		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "session"},
 		{"retrieving an unknown report is 404", func(h *harness) error {
 			_, err := h.sc.V1IdentityVerificationReports.Retrieve(ctx, "vr_nope", nil)
 			return err
-		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id"},
+		}, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "report"},
 		{"an unknown parameter is rejected", func(h *harness) error {
 			p := &stripe.IdentityVerificationSessionCreateParams{Type: stripe.String("document")}
 			p.AddExtra("colour", "blue")
@@ -686,7 +686,7 @@ func TestRoundTripperServesStripeGoWithoutASocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = sc.V1IdentityVerificationSessions.Retrieve(context.Background(), "vs_missing", nil)
-	stripeErr(t, err, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "id")
+	stripeErr(t, err, 404, stripe.ErrorTypeInvalidRequest, "resource_missing", "session")
 	if !sessionIDRe.MatchString(vs.ID) {
 		t.Fatalf("id %q", vs.ID)
 	}

@@ -22,7 +22,7 @@ const (
 // does. Every filter has an index ending in seq (see migrate.go).
 type listQuery struct {
 	table  string // sessions, reports or events
-	object string // for "No such ..." messages
+	object string // verification_session, verification_report or event, for errNoSuchCursor
 	where  []string
 	args   []any
 	limit  int
@@ -92,8 +92,7 @@ func (q *listQuery) page(ctx context.Context, db querier, scan func(*sql.Rows) (
 		var seq int64
 		err := db.QueryRowContext(ctx, "SELECT seq FROM "+q.table+" WHERE id = ?", c.id).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, false, &apiError{Status: 400, Type: errTypeInvalidRequest, Code: "resource_missing",
-				Param: c.param, Message: "No such " + q.object + ": '" + c.id + "'"}
+			return nil, false, errNoSuchCursor(q.object, c.param, c.id)
 		}
 		if err != nil {
 			return nil, false, err
