@@ -31,6 +31,9 @@ func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
 // sessionFromParams builds a new session from the create parameters.
 func sessionFromParams(f *form) (*session, *apiError) {
 	s := &session{}
+	if aerr := checkCreateValues(f); aerr != nil {
+		return nil, aerr
+	}
 	typ, hasType := f.leaf("type")
 	flow, hasFlow := f.leaf("verification_flow")
 	switch {
@@ -131,6 +134,10 @@ func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
 	f, ex, ok := decodeExpand(w, r, specUpdateSession, "verification_session", false)
 	if !ok {
+		return
+	}
+	if aerr := checkProvidedValues(f.get("provided_details")); aerr != nil {
+		writeError(w, aerr)
 		return
 	}
 	id := r.PathValue("id")
