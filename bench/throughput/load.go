@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// target is one server under load, with its clients' connections, which
+// stay open from one slice to the next.
+type target struct {
+	name    string
+	url     string
+	body    []byte // the POST body of every request
+	graphql bool   // an answer with "errors" is an error
+	client  *http.Client
+	res     result
+}
+
+func newTarget(name, url string, body []byte, graphql bool, concurrency int) *target {
+	tr := &http.Transport{
+		MaxIdleConns:        concurrency,
+		MaxIdleConnsPerHost: concurrency,
+		MaxConnsPerHost:     concurrency,
+		DisableCompression:  true,
+	}
+	return &target{name: name, url: url, body: body, graphql: graphql,
+		client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// check sends one request and fails unless it succeeds.
+func (t *target) check(ctx context.Context) error {
+	var buf bytes.Buffer
+	if err := t.once(ctx, &buf); err != nil {
+		return err
+	}
+	if t.graphql && !bytes.Contains(buf.Bytes(), []byte(`"REQUIRES_INPUT"`)) {
+		return fmt.Errorf("unexpected answer: %s", buf.Bytes())
+	}
+	return nil
+}
+
+// result is what was measured of a target, over all its slices.
+type result struct {
+	ok, errs  int
+	elapsed   time.Duration
+	latencies []time.Duration
+	firstErr  string
+	slices    []float64 // req/s of each slice
+}
+
+func (r *result) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }
+
+func (r *result) pct(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	slices.Sort(r.latencies)
+	return r.latencies[int(p*float64(len(r.latencies)-1))]
+}
+
+func (r *result) line(name string) string {
+	s := fmt.Sprintf("%-26s %10.0f %10s %10s %7d", name, r.rate(), r.pct(0.50).Round(time.Microsecond),
+		r.pct(0.99).Round(time.Microsecond), r.errs)
+	if r.firstErr != "" {
+		s += "  first error: " + r.firstErr
+	}
+	return s
+}
+
+// hammer sends requests to t from concurrency clients, each waiting for its
+// answer before the next, for d. Requests that end after d are not counted
+// (nor are their answers' latencies); when count is false, nothing is (a
+// warm-up). Every answer is read whole.
+func (t *target) hammer(ctx context.Context, concurrency int, d time.Duration, count bool) {
+	type tally struct {
+		ok, errs  int
+		latencies []time.Duration
+		firstErr  string
+	}
+	tallies := make([]tally, concurrency)
+	var over atomic.Bool
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range tallies {
+		wg.Add(1)
+		go func(tl *tally) {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for !over.Load() && ctx.Err() == nil {
+				began := time.Now()
+				err := t.once(ctx, &buf)
+				if over.Load() {
+					return
+				}
+				if err != nil {
+					if tl.errs == 0 {
+						tl.firstErr = err.Error()
+					}
+					tl.errs++
+					continue
+				}
+				tl.ok++
+				tl.latencies = append(tl.latencies, time.Since(began))
+			}
+		}(&tallies[i])
+	}
+	sleep(ctx, d)
+	over.Store(true)
+	elapsed := time.Since(start)
+	wg.Wait()
+	if !count {
+		return
+	}
+	ok := 0
+	for _, tl := range tallies {
+		ok += tl.ok
+		t.res.errs += tl.errs
+		t.res.latencies = append(t.res.latencies, tl.latencies...)
+		if t.res.firstErr == "" {
+			t.res.firstErr = tl.firstErr
+		}
+	}
+	t.res.ok += ok
+	t.res.elapsed += elapsed
+	t.res.slices = append(t.res.slices, float64(ok)/elapsed.Seconds())
+}
+
+// once sends one request and reads the answer into buf.
+func (t *target) once(ctx context.Context, buf *bytes.Buffer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(t.body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	buf.Reset()
+	if _, err := io.Copy(buf, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %.200s", resp.Status, buf.Bytes())
+	}
+	if t.graphql && bytes.Contains(buf.Bytes(), []byte(`"errors"`)) {
+		return fmt.Errorf("GraphQL errors: %.200s", buf.Bytes())
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
