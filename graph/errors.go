@@ -58,6 +58,11 @@ func notFound(message string) error {
 	return &inputError{code: CodeNotFound, field: []string{"id"}, message: message}
 }
 
+// emulatorStorageFailed is the code of the embedded emulator's 503 when its
+// database fails (emulator.StorageFailedCode; graph speaks to the emulator
+// only through stripe-go, as to Stripe, so the code is repeated here).
+const emulatorStorageFailed = "emulator_storage_failed"
+
 // stripeFailure is how one Stripe error reads in GraphQL.
 type stripeFailure struct {
 	code     Code
@@ -93,6 +98,8 @@ func classify(e *stripe.Error) stripeFailure {
 		return stripeFailure{CodeInternal, "", "idgraph is misconfigured: its Stripe key lacks a permission this operation needs."}
 	case e.HTTPStatusCode == http.StatusTooManyRequests:
 		return stripeFailure{CodeRateLimited, "", "Too many requests to Stripe; retry later."}
+	case e.HTTPStatusCode == http.StatusServiceUnavailable && e.Code == emulatorStorageFailed:
+		return stripeFailure{CodeUpstreamUnavailable, "", "The embedded emulator's storage failed: its database cannot be written (see /readyz). Nothing was saved."}
 	case e.HTTPStatusCode >= 500:
 		return stripeFailure{CodeUpstreamUnavailable, "", "Stripe is unavailable; retry later."}
 	case e.Type == stripe.ErrorTypeInvalidRequest && e.Param != "":

@@ -133,6 +133,7 @@ var upstreamErrors = []struct {
 	{"a 429 is RATE_LIMITED", stripeErr(429, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeRateLimit, "", secretText), "RATE_LIMITED", true},
 	{"a 500 is UPSTREAM_UNAVAILABLE", stripeErr(500, stripe.ErrorTypeAPI, "", "", secretText), "UPSTREAM_UNAVAILABLE", true},
 	{"a 503 is UPSTREAM_UNAVAILABLE", stripeErr(503, stripe.ErrorTypeAPI, "", "", secretText), "UPSTREAM_UNAVAILABLE", true},
+	{"the emulator's storage failure is UPSTREAM_UNAVAILABLE", stripeErr(503, stripe.ErrorTypeAPI, "emulator_storage_failed", "", secretText), "UPSTREAM_UNAVAILABLE", true},
 	{"a 404 naming Stripe's path parameter is NOT_FOUND", stripeErr(404, stripe.ErrorTypeInvalidRequest, stripe.ErrorCodeResourceMissing, "session", secretText), "NOT_FOUND", true},
 	{"a 401 (idgraph's own Stripe key) is INTERNAL, not the caller's UNAUTHENTICATED", stripeErr(401, stripe.ErrorTypeInvalidRequest, "", "", secretText), "INTERNAL", true},
 	{"a 403 outside the sensitive call is INTERNAL", stripeErr(403, stripe.ErrorTypeInvalidRequest, "", "", secretText), "INTERNAL", true},
@@ -529,5 +530,18 @@ func TestTimedOutMutationCarriesItsIdempotencyKey(t *testing.T) {
 				t.Errorf("message %q does not say how to retry", r.Errors[0].Message)
 			}
 		})
+	}
+}
+
+// The emulator's storage failure names the emulator, not Stripe.
+func TestEmulatorStorageFailureNamesTheEmulator(t *testing.T) {
+	fake := newFake(t)
+	fake.RetrieveFunc = func(context.Context, string, *stripe.IdentityVerificationSessionRetrieveParams) (*stripe.IdentityVerificationSession, error) {
+		return nil, stripeErr(503, stripe.ErrorTypeAPI, "emulator_storage_failed", "", "StorageFailed: disk I/O error")
+	}
+	r := do(t, newTestClient(t, fake), `{ verificationSession(id: "vs_1") { id } }`)
+	wantCodes(t, r, "UPSTREAM_UNAVAILABLE")
+	if msg := r.Errors[0].Message; !strings.Contains(msg, "emulator's storage") || strings.Contains(msg, "Stripe is") {
+		t.Errorf("message %q", msg)
 	}
 }
