@@ -87,11 +87,14 @@
 //     1901-01-01, San Francisco). A last_error code that belongs to no check
 //     (consent_declined, under_supported_age...) fails the session's main
 //     check with its *_unverified_other code in the report.
-//   - Session urls stay valid for 48 hours and until a submission; every
-//     retrieve in requires_input mints a new client_secret and url, and the
-//     earlier ones stay valid too, up to the 100 newest per session (Stripe
-//     also renews them; whether it keeps old ones valid is not documented). client_secret is not checked
-//     anywhere, since there is no Stripe.js.
+//   - A session's url stays valid for 48 hours and its client_secret for
+//     24, until a submission spends them all. Every rendering of a session
+//     in requires_input carries a new client_secret and url (a retrieve, as
+//     on Stripe, and also the answers of create, update and list), and the
+//     earlier ones stay valid too (Stripe also renews them; whether it keeps
+//     old ones valid is not documented). They are signed with a key the
+//     database keeps, not stored, so a read writes nothing (tokens.go).
+//     Nothing takes a client_secret, since there is no Stripe.js.
 //   - Redaction scrubs the data at once (status "processing") and reaches
 //     "redacted" after ProcessingDelay, not days later. Redacting again is
 //     a no-op.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
@@ -57,6 +58,11 @@ type Emulator struct {
 	log       *slog.Logger
 	apiKeys   keyList
 	handler   http.Handler
+	links     *linkSigner // mints and checks session links (tokens.go)
+
+	// writeTxns counts the write transactions begun, so that tests can
+	// hold reads to writing nothing.
+	writeTxns atomic.Int64
 
 	// wmu serialises write transactions: SQLite has one writer anyway, and
 	// waiting here is cheaper and fairer than SQLITE_BUSY retries.
@@ -119,6 +125,9 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 		return fail(err)
 	}
 	if err := migrate(ctx, db); err != nil {
+		return fail(err)
+	}
+	if e.links, err = loadLinkSigner(ctx, db); err != nil {
 		return fail(err)
 	}
 	due, err := dueSessions(ctx, db)
@@ -185,6 +194,7 @@ func (e *Emulator) writeLocked(ctx context.Context, fn func(t *txn) error) error
 	if err := e.checkStorage(); err != nil {
 		return err
 	}
+	e.writeTxns.Add(1)
 	tx, err := e.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -238,29 +248,4 @@ func (e *Emulator) schedule(id string, dueAt int64) {
 		}
 	})
 	e.timers[id] = timer
-}
-
-// SessionByToken resolves the token of a session's url for the hosted page.
-func (e *Emulator) SessionByToken(ctx context.Context, token string) (hostedpage.Session, error) {
-	id, err := tokenSession(ctx, e.db, token, e.tokenNotBefore())
-	if errors.Is(err, errNotFound) {
-		return hostedpage.Session{}, hostedpage.ErrNotFound
-	}
-	if err != nil {
-		return hostedpage.Session{}, err
-	}
-	s, err := getSession(ctx, e.db, id)
-	if err != nil {
-		return hostedpage.Session{}, err
-	}
-	return pageSession(s), nil
-}
-
-// tokenLifetime is how long a session url stays valid, as on Stripe.
-const tokenLifetime = 48 * time.Hour
-
-func (e *Emulator) tokenNotBefore() int64 { return e.clock.Now().Add(-tokenLifetime).Unix() }
-
-func pageSession(s *session) hostedpage.Session {
-	return hostedpage.Session{ID: s.ID, Type: s.Type, Status: s.Status, ReturnURL: s.ReturnURL}
 }

@@ -1,9 +1,6 @@
 package emulator
 
-import (
-	"crypto/rand"
-	"encoding/hex"
-)
+import "crypto/rand"
 
 // idAlphabet is the character set of Stripe's object IDs.
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -33,20 +30,4 @@ func randomString(n int) string {
 		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
 	}
 	return string(b)
-}
-
-// newClientSecret returns a client secret in Stripe's shape: the session ID,
-// "_secret_", and a random part.
-func newClientSecret(sessionID string) string {
-	return sessionID + "_secret_" + randomString(24)
-}
-
-// newURLToken returns the last path segment of a session url: 32 random
-// bytes, hex encoded, so that it cannot be guessed.
-func newURLToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic("emulator: crypto/rand failed: " + err.Error())
-	}
-	return "vt_" + hex.EncodeToString(b)
 }

@@ -14,8 +14,6 @@ func TestIDsHaveStripesShape(t *testing.T) {
 		{"a session ID is vs_ and 24 alphanumerics", newID(prefixSession), `^vs_[A-Za-z0-9]{24}$`},
 		{"a report ID is vr_ and 24 alphanumerics", newID(prefixReport), `^vr_[A-Za-z0-9]{24}$`},
 		{"an event ID is evt_ and 24 alphanumerics", newID(prefixEvent), `^evt_[A-Za-z0-9]{24}$`},
-		{"a client secret is the session ID, _secret_ and 24 alphanumerics", newClientSecret("vs_abc"), `^vs_abc_secret_[A-Za-z0-9]{24}$`},
-		{"a url token is 64 hex digits", newURLToken(), `^vt_[0-9a-f]{64}$`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

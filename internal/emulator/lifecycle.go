@@ -26,30 +26,12 @@ const (
 // redacted replaces personal data, as Stripe does.
 const redacted = "[redacted]"
 
-// maxLiveTokens bounds the unused url tokens kept per session, so that an
-// app polling a session does not grow the database without end.
-const maxLiveTokens = 100
-
-// mintURL gives s a new client secret and url token. Earlier tokens stay
-// valid until used or expired, or until maxLiveTokens newer ones exist: a
-// retrieve must not break a link that a user has already opened.
-func mintURL(t *txn, s *session) error {
-	s.ClientSecret = newClientSecret(s.ID)
-	s.URLToken = newURLToken()
-	if err := insertToken(t.ctx, t, s.URLToken, s.ID, t.now.Unix()); err != nil {
-		return err
-	}
-	return pruneTokens(t.ctx, t, s.ID, t.now.Add(-tokenLifetime).Unix(), maxLiveTokens)
-}
-
-// createSession stores s, new in requires_input.
+// createSession stores s, new in requires_input. Its links come with each
+// rendering (tokens.go).
 func createSession(t *txn, s *session) error {
 	s.ID = newID(prefixSession)
 	s.Created = t.now.Unix()
 	s.Status = statusRequiresInput
-	if err := mintURL(t, s); err != nil {
-		return err
-	}
 	if err := insertSession(t.ctx, t, s); err != nil {
 		return err
 	}
@@ -63,25 +45,6 @@ func loadSession(t *txn, id string) (*session, error) {
 		return nil, errNoSuch("verification_session", id)
 	}
 	return s, err
-}
-
-// retrieveSession renews the client secret and url of a session that awaits
-// input: Stripe hands out fresh ones on every retrieve, so an app can resend
-// a user to an unexpired link.
-func retrieveSession(t *txn, id string) (*session, error) {
-	s, err := loadSession(t, id)
-	if err != nil {
-		return nil, err
-	}
-	if s.Status == statusRequiresInput && s.Redaction == "" {
-		if err := mintURL(t, s); err != nil {
-			return nil, err
-		}
-		if err := updateSession(t.ctx, t, s); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
 }
 
 // updateCheck refuses updates that Stripe refuses: of redacted sessions and
@@ -157,36 +120,32 @@ func (e *Emulator) redact(t *txn, id string) (*session, error) {
 }
 
 // Submit records the tester's choice on the hosted page (see
-// hostedpage.Backend). A submission spends every url token of the session.
+// hostedpage.Backend). A submission spends every link of the session, url
+// tokens and client secrets alike (tokens.go).
 func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcome) (hostedpage.Session, error) {
 	if !o.Abandon && o.ErrorCode != "" && !slices.Contains(hostedpage.LastErrorCodes, o.ErrorCode) {
 		return hostedpage.Session{}, fmt.Errorf("%w: %q", hostedpage.ErrInvalidOutcome, o.ErrorCode)
 	}
 	var out hostedpage.Session
 	err := e.write(ctx, func(t *txn) error {
-		id, err := tokenSession(ctx, t, token, e.tokenNotBefore())
+		s, err := e.sessionByURLToken(ctx, t, token)
 		if errors.Is(err, errNotFound) {
 			return hostedpage.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		s, err := getSession(ctx, t, id)
-		if err != nil {
-			return err
-		}
 		if s.Status != statusRequiresInput || s.Redaction != "" {
 			return hostedpage.ErrNotSubmittable
 		}
-		if err := useTokens(ctx, t, s.ID); err != nil {
+		s.LinkGen++
+		if err := useTokens(ctx, t, s.ID); err != nil { // those of the old, stored kind
 			return err
 		}
 		if o.Abandon {
-			// The user left: no processing, a new link for another try.
+			// The user left: no processing; the next retrieve gives a new
+			// link for another try.
 			s.LastError = &lastError{Code: "abandoned", Reason: errorReasons["abandoned"]}
-			if err := mintURL(t, s); err != nil {
-				return err
-			}
 			if err := updateSession(ctx, t, s); err != nil {
 				return err
 			}
@@ -250,9 +209,6 @@ func finishProcessing(t *txn, s *session) error {
 		s.Status = statusRequiresInput
 		s.VerifiedOutputs = nil
 		s.LastError = &lastError{Code: code, Reason: errorReasons[code]}
-		if err := mintURL(t, s); err != nil {
-			return err
-		}
 		event = "identity.verification_session.requires_input"
 	}
 	if err := updateSession(t.ctx, t, s); err != nil {

@@ -51,6 +51,7 @@ func TestPendingTransitionsResumeAfterRestart(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	e.issueLinks(s)
 	if _, err := e.Submit(ctx, s.URLToken, outcomePass()); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@ package emulator
 // session is a VerificationSession as the store keeps it (JSON in the doc
 // column). Wire JSON is made by render, which decides what is shown
 // (client_secret and url only in requires_input, expandable fields only when
-// expanded); the stored form keeps everything.
+// expanded); the stored form keeps everything but the links (tokens.go).
 type session struct {
 	ID                     string            `json:"id"`
 	Created                int64             `json:"created"`
@@ -22,8 +22,13 @@ type session struct {
 	LastReport             string            `json:"last_verification_report,omitempty"`
 	Redaction              string            `json:"redaction,omitempty"` // "", processing, redacted
 	VerifiedOutputs        *verifiedOutputs  `json:"verified_outputs,omitempty"`
-	ClientSecret           string            `json:"client_secret,omitempty"`
-	URLToken               string            `json:"url_token,omitempty"`
+	// ClientSecret and URLToken are minted for each rendering
+	// (renderSession) and never stored (tokens.go).
+	ClientSecret string `json:"-"`
+	URLToken     string `json:"-"`
+	// LinkGen is the generation of the session's links: a submission
+	// increments it, which spends every link issued before (tokens.go).
+	LinkGen int64 `json:"link_gen,omitempty"`
 	// PendingError is the outcome waiting at the end of processing: "" passes.
 	PendingError string `json:"pending_error,omitempty"`
 	// DueAt (unix nanoseconds) is when the pending transition (processing →

@@ -126,9 +126,30 @@ func applyProvided(s *session, f *form) {
 	s.ProvidedDetails = p
 }
 
+// retrieveSession only reads: the fresh client secret and url that Stripe
+// hands out on every retrieve are minted without a write (tokens.go).
 func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
-	// A retrieve writes: it renews the client secret and url (lifecycle.go).
-	e.sessionAction(w, r, retrieveSession)
+	_, ex, ok := decodeExpand(w, r, specExpandOnly, "verification_session", false)
+	if !ok {
+		return
+	}
+	ctx := readContext(r.Context())
+	id := r.PathValue("id")
+	s, err := getSession(ctx, e.db, id)
+	if errors.Is(err, errNotFound) {
+		writeError(w, errNoSuch("verification_session", id))
+		return
+	}
+	if err != nil {
+		e.fail(w, r, err)
+		return
+	}
+	o, err := e.renderSession(ctx, e.db, s, ex)
+	if err != nil {
+		e.fail(w, r, err)
+		return
+	}
+	writeJSON(w, o)
 }
 
 func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
@@ -176,8 +197,8 @@ func (e *Emulator) redactSession(w http.ResponseWriter, r *http.Request) {
 	e.sessionAction(w, r, e.redact)
 }
 
-// sessionAction serves the endpoints on one session that take only expand:
-// retrieve and the POST /{id}/action ones.
+// sessionAction serves the POST /{id}/action endpoints, which take only
+// expand.
 func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
 	_, ex, ok := decodeExpand(w, r, specExpandOnly, "verification_session", false)
 	if !ok {
@@ -233,8 +254,9 @@ func scanSession(rows *sql.Rows) (any, error) {
 	return s, json.Unmarshal(doc, s)
 }
 
-// renderSession renders s, loading its last report when that is expanded,
-// and refuses sensitive results past their 48-hour window (sensitive.go).
+// renderSession renders s with fresh links when it awaits input
+// (tokens.go), loading its last report when that is expanded, and refuses
+// sensitive results past their 48-hour window (sensitive.go).
 func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex expansion) (map[string]any, error) {
 	var r *report
 	if ex.has("last_verification_report") && s.LastReport != "" {
@@ -250,5 +272,6 @@ func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex 
 	if r != nil {
 		rep = r.render(ex.sub("last_verification_report"))
 	}
+	e.issueLinks(s)
 	return s.render(e.publicURL, ex, rep), nil
 }

@@ -105,15 +105,8 @@ func reportsOf(ctx context.Context, q querier, sessionID string) ([]*report, err
 	return out, rows.Err()
 }
 
-func insertToken(ctx context.Context, q querier, token, sessionID string, created int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO session_tokens (token, session_id, created, minted)
-		VALUES (?, ?, ?, (SELECT COALESCE(MAX(minted), 0) + 1 FROM session_tokens WHERE session_id = ?))`,
-		token, sessionID, created, sessionID)
-	return err
-}
-
-// tokenSession returns the session ID of a url token that is unused and
-// was minted at or after notBefore.
+// tokenSession returns the session ID of a stored url token (the old kind,
+// see tokens.go) that is unused and was minted at or after notBefore.
 func tokenSession(ctx context.Context, q querier, token string, notBefore int64) (string, error) {
 	var id string
 	err := q.QueryRowContext(ctx, `SELECT session_id FROM session_tokens WHERE token = ? AND used = 0 AND created >= ?`,
@@ -124,16 +117,7 @@ func tokenSession(ctx context.Context, q querier, token string, notBefore int64)
 	return id, err
 }
 
-// pruneTokens deletes a session's url tokens that can no longer be used
-// (used, or minted before notBefore) and all but its keep newest ones.
-func pruneTokens(ctx context.Context, q querier, sessionID string, notBefore int64, keep int) error {
-	_, err := q.ExecContext(ctx, `DELETE FROM session_tokens WHERE session_id = ? AND (used = 1 OR created < ? OR minted <= (
-		SELECT minted FROM session_tokens WHERE session_id = ? ORDER BY minted DESC LIMIT 1 OFFSET ?))`,
-		sessionID, notBefore, sessionID, keep)
-	return err
-}
-
-// useTokens spends every url token of a session: a url is single use.
+// useTokens spends every stored url token of a session: a url is single use.
 func useTokens(ctx context.Context, q querier, sessionID string) error {
 	_, err := q.ExecContext(ctx, `UPDATE session_tokens SET used = 1 WHERE session_id = ? AND used = 0`, sessionID)
 	return err
