@@ -122,10 +122,14 @@ func (e *Emulator) redact(t *txn, id string) (*session, error) {
 // Submit records the tester's choice on the hosted page (see
 // hostedpage.Backend). A submission spends every link of the session, url
 // tokens and client secrets alike (tokens.go).
+//
+// A failure of the user's session (abandoned, consent_declined,
+// device_not_supported, country_not_supported, under_supported_age: the
+// catalogue's codes of no check) happens before anything is submitted for
+// checking, so it goes back to requires_input at once, without processing
+// and without a report. A code that does not fit the session (failuresOf)
+// is ErrInvalidOutcome.
 func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcome) (hostedpage.Session, error) {
-	if !o.Abandon && o.ErrorCode != "" && !slices.Contains(hostedpage.LastErrorCodes, o.ErrorCode) {
-		return hostedpage.Session{}, fmt.Errorf("%w: %q", hostedpage.ErrInvalidOutcome, o.ErrorCode)
-	}
 	var out hostedpage.Session
 	err := e.write(ctx, func(t *txn) error {
 		s, err := e.sessionByURLToken(ctx, t, token)
@@ -138,14 +142,20 @@ func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcom
 		if s.Status != statusRequiresInput || s.Redaction != "" {
 			return hostedpage.ErrNotSubmittable
 		}
+		code := o.ErrorCode
+		if o.Abandon {
+			code = codeAbandoned
+		} else if code != "" && !slices.ContainsFunc(failuresOf(s), func(c lastErrorCode) bool { return c.Code == code }) {
+			return fmt.Errorf("%w: %q", hostedpage.ErrInvalidOutcome, code)
+		}
 		s.LinkGen++
 		if err := useTokens(ctx, t, s.ID); err != nil { // those of the old, stored kind
 			return err
 		}
-		if o.Abandon {
-			// The user left: no processing; the next retrieve gives a new
-			// link for another try.
-			s.LastError = &lastError{Code: "abandoned", Reason: errorReasons["abandoned"]}
+		if c, _ := lastErrorOf(code); code != "" && c.Check == "" {
+			// The user left, or could not go on: no processing; the next
+			// retrieve gives a new link for another try.
+			s.LastError = newLastError(code)
 			if err := updateSession(ctx, t, s); err != nil {
 				return err
 			}
@@ -204,11 +214,11 @@ func finishProcessing(t *txn, s *session) error {
 	event := "identity.verification_session.verified"
 	if code == "" {
 		s.Status = statusVerified
-		s.VerifiedOutputs = outputsOf(s, r)
+		s.VerifiedOutputs = outputsOf(r)
 	} else {
 		s.Status = statusRequiresInput
 		s.VerifiedOutputs = nil
-		s.LastError = &lastError{Code: code, Reason: errorReasons[code]}
+		s.LastError = newLastError(code)
 		event = "identity.verification_session.requires_input"
 	}
 	if err := updateSession(t.ctx, t, s); err != nil {

@@ -1,7 +1,5 @@
 package emulator
 
-import "strings"
-
 // report is a VerificationReport as stored (JSON in the doc column).
 type report struct {
 	ID                string         `json:"id"`
@@ -152,108 +150,78 @@ func testAddress() *address {
 		Line2: nil, PostalCode: ptr("94111"), State: ptr("CA")}
 }
 
-// checkOf tells which check a last_error code belongs to.
-func checkOf(code string) string {
-	for _, p := range []string{"document_", "id_number_", "selfie_", "email_", "phone_"} {
-		if strings.HasPrefix(code, p) {
-			return strings.TrimSuffix(p, "_")
-		}
-	}
-	return ""
-}
-
-// errorReasons are the reasons Stripe gives with each last_error code.
-var errorReasons = map[string]string{
-	"abandoned":                            "The user abandoned the verification.",
-	"consent_declined":                     "The user declined to be verified by Stripe.",
-	"country_not_supported":                "The user's country is not supported.",
-	"device_not_supported":                 "The user's device does not have a camera.",
-	"document_expired":                     "The document is expired.",
-	"document_type_not_supported":          "The document type is not allowed.",
-	"document_unverified_other":            "The document could not be verified.",
-	"email_unverified_other":               "The email could not be verified.",
-	"email_verification_declined":          "The user declined email verification.",
-	"id_number_insufficient_document_data": "The document does not hold enough data to match the ID number.",
-	"id_number_mismatch":                   "The ID number does not match the one on file.",
-	"id_number_unverified_other":           "The ID number could not be verified.",
-	"phone_unverified_other":               "The phone number could not be verified.",
-	"phone_verification_declined":          "The user declined phone verification.",
-	"selfie_document_missing_photo":        "The document has no photo to compare the selfie with.",
-	"selfie_face_mismatch":                 "The selfie does not match the face on the document.",
-	"selfie_manipulated":                   "The selfie has been manipulated.",
-	"selfie_unverified_other":              "The selfie could not be verified.",
-	"under_supported_age":                  "The user is under the supported age.",
-}
-
-// newReport builds the report of a submission of s, which passes when code
-// is "" and otherwise fails the check that the code belongs to. Codes that
-// belong to no check (consent_declined, under_supported_age...) fail the
-// session's main check with its *_unverified_other code, because the spec's
-// per-check error enums do not hold them.
+// newReport builds the report of a submission of s: one section for each
+// check s runs (checksOf), each verified but the one that code fails (a
+// check's code of the catalogue, lasterror.go); code "" passes them all.
+// Failures of the user's session make no report (Submit).
 func newReport(s *session, id string, created int64, code string) *report {
 	r := &report{ID: id, Created: created, Type: s.Type, SessionID: s.ID,
 		ClientReferenceID: s.ClientReferenceID, VerificationFlow: s.VerificationFlow, Options: s.Options}
-	if r.Type == "verification_flow" {
-		r.Type = "document"
-	}
-	failed := checkOf(code)
-	if failed == "" && code != "" {
-		failed = r.Type
-		if r.Type == "document" {
-			code = "document_unverified_other"
-		} else {
-			code = "id_number_unverified_other"
-		}
-	}
-	errFor := func(check string) (string, *checkError) {
-		if check != failed {
+	failed, _ := lastErrorOf(code)
+	result := func(check string) (string, *checkError) {
+		if code == "" || failed.Check != check {
 			return "verified", nil
 		}
-		return "unverified", &checkError{Code: ptr(code), Reason: ptr(errorReasons[code])}
+		return "unverified", &checkError{Code: ptr(code), Reason: ptr(failed.Reason)}
 	}
-	if r.Type == "document" || failed == "document" {
-		st, e := errFor("document")
-		docType := "driving_license"
-		if d := s.Options.Document; d != nil && len(d.AllowedTypes) > 0 {
-			docType = d.AllowedTypes[0]
+	for _, check := range checksOf(s) {
+		st, e := result(check)
+		switch check {
+		case checkDocument:
+			docType := "driving_license"
+			if d := s.Options.Document; d != nil && len(d.AllowedTypes) > 0 {
+				docType = d.AllowedTypes[0]
+			}
+			r.Document = &documentCheck{Status: st, Error: e, Type: ptr(docType), FirstName: ptr(testFirstName),
+				LastName: ptr(testLastName), Address: testAddress(), DOB: ptr(testDOB), Number: ptr(testDocNumber),
+				IssuingCountry: ptr(testCountry), IssuedDate: &date{Day: 1, Month: 12, Year: 2020},
+				ExpirationDate: &date{Day: 1, Month: 12, Year: 2030},
+				Files:          []string{newID(prefixFile), newID(prefixFile)},
+				Sex:            ptr(testSex), UnparsedSex: ptr(testUnparsedSex), UnparsedPlaceOfBirth: ptr(testPlaceOfBirth)}
+		case checkIDNumber:
+			r.IDNumber = &idNumberCheck{Status: st, Error: e, FirstName: ptr(testFirstName), LastName: ptr(testLastName),
+				DOB: ptr(testDOB), IDNumber: ptr(reportedIDNumber(testIDNumber, testIDType)), IDNumberType: ptr(testIDType)}
+		case checkSelfie:
+			r.Selfie = &selfieCheck{Status: st, Error: e, Document: ptr(newID(prefixFile)), Selfie: ptr(newID(prefixFile))}
+		case checkEmail:
+			r.Email = &contactCheck{Status: st, Error: e, Value: providedEmail(s)}
+		case checkPhone:
+			r.Phone = &contactCheck{Status: st, Error: e, Value: providedPhone(s)}
 		}
-		r.Document = &documentCheck{Status: st, Error: e, Type: ptr(docType), FirstName: ptr(testFirstName),
-			LastName: ptr(testLastName), Address: testAddress(), DOB: ptr(testDOB), Number: ptr(testDocNumber),
-			IssuingCountry: ptr(testCountry), IssuedDate: &date{Day: 1, Month: 12, Year: 2020},
-			ExpirationDate: &date{Day: 1, Month: 12, Year: 2030},
-			Files:          []string{newID(prefixFile), newID(prefixFile)},
-			Sex:            ptr(testSex), UnparsedSex: ptr(testUnparsedSex), UnparsedPlaceOfBirth: ptr(testPlaceOfBirth)}
-	}
-	if r.Type == "id_number" || s.requiresIDNumber() || failed == "id_number" {
-		st, e := errFor("id_number")
-		r.IDNumber = &idNumberCheck{Status: st, Error: e, FirstName: ptr(testFirstName), LastName: ptr(testLastName),
-			DOB: ptr(testDOB), IDNumber: ptr(testIDNumber), IDNumberType: ptr(testIDType)}
-	}
-	if s.requiresSelfie() || failed == "selfie" {
-		st, e := errFor("selfie")
-		r.Selfie = &selfieCheck{Status: st, Error: e, Document: ptr(newID(prefixFile)), Selfie: ptr(newID(prefixFile))}
-	}
-	if failed == "email" {
-		st, e := errFor("email")
-		r.Email = &contactCheck{Status: st, Error: e, Value: providedEmail(s)}
-	}
-	if failed == "phone" {
-		st, e := errFor("phone")
-		r.Phone = &contactCheck{Status: st, Error: e, Value: providedPhone(s)}
 	}
 	return r
 }
 
-// outputsOf returns the verified outputs of a passing report.
-func outputsOf(s *session, r *report) *verifiedOutputs {
-	v := &verifiedOutputs{FirstName: ptr(testFirstName), LastName: ptr(testLastName), DOB: ptr(testDOB),
-		Email: providedEmail(s), Phone: providedPhone(s)}
-	if d := r.Document; d != nil { // sex and place of birth are read from the document
+// reportedIDNumber is an ID number as a report shows it: "When
+// id_number_type is us_ssn, only the last 4 digits are present" (the spec's
+// gelato_id_number_report.id_number).
+func reportedIDNumber(number, typ string) string {
+	if typ == "us_ssn" && len(number) > 4 {
+		return number[len(number)-4:]
+	}
+	return number
+}
+
+// outputsOf returns the verified outputs of a passing report: what its
+// checks verified, and nothing else. The email and phone number are
+// outputs only when an email or phone check verified them, not because
+// provided_details held them.
+func outputsOf(r *report) *verifiedOutputs {
+	v := &verifiedOutputs{FirstName: ptr(testFirstName), LastName: ptr(testLastName)}
+	if d := r.Document; d != nil { // address, sex and place of birth are read from the document
 		v.Address = testAddress()
+		v.DOB = d.DOB
 		v.Sex, v.UnparsedSex, v.UnparsedPlaceOfBirth = d.Sex, d.UnparsedSex, d.UnparsedPlaceOfBirth
 	}
-	if r.IDNumber != nil {
-		v.IDNumber, v.IDNumberType = ptr(testIDNumber), ptr(testIDType)
+	if n := r.IDNumber; n != nil {
+		v.DOB = n.DOB
+		v.IDNumber, v.IDNumberType = ptr(testIDNumber), n.IDNumberType
+	}
+	if c := r.Email; c != nil {
+		v.Email = c.Value
+	}
+	if c := r.Phone; c != nil {
+		v.Phone = c.Value
 	}
 	return v
 }

@@ -75,8 +75,10 @@ func TestAnswersMatchStripesSpec(t *testing.T) {
 	}
 	h.clock.Advance(testDelay)
 	call("POST", sessionsURL+"/"+redactedS+"/redact", url.Values{})
-	for _, code := range []string{"email_unverified_other", "phone_verification_declined", "id_number_mismatch", "consent_declined", "document_expired"} {
-		s := created("document", url.Values{"provided_details[phone]": {"+15555550100"}})
+	for _, code := range []string{"", "email_unverified_other", "phone_verification_declined", "id_number_mismatch", "consent_declined", "document_expired"} {
+		// A verification flow, played with email and phone checks of the
+		// provided details: the only sessions that run them (checksOf).
+		s := created("", url.Values{"type": nil, "verification_flow": {"vf_1"}, "provided_details[phone]": {"+15555550100"}})
 		_, v := call("GET", sessionsURL+"/"+s, nil)
 		if _, err := h.e.Submit(context.Background(), tokenOf(t, v.(map[string]any)["url"].(string)), hostedpage.Outcome{ErrorCode: code}); err != nil {
 			t.Fatal(err)

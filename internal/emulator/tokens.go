@@ -300,5 +300,5 @@ func (e *Emulator) SessionByToken(ctx context.Context, token string) (hostedpage
 }
 
 func pageSession(s *session) hostedpage.Session {
-	return hostedpage.Session{ID: s.ID, Type: s.Type, Status: s.Status, ReturnURL: s.ReturnURL}
+	return hostedpage.Session{ID: s.ID, Type: s.Type, Status: s.Status, ReturnURL: s.ReturnURL, Failures: pageFailures(s)}
 }

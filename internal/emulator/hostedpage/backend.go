@@ -14,6 +14,18 @@ type Session struct {
 	Status string
 	// ReturnURL is where the browser goes after a submission; may be empty.
 	ReturnURL string
+	// Failures are the last_error codes a tester may fail this session
+	// with: those that fit its type and options (a session without a
+	// selfie check cannot fail one), in the order to offer them. The
+	// backend decides; the page only offers them.
+	Failures []Failure
+}
+
+// Failure is one last_error code a submission may fail with, and the
+// reason shown next to it.
+type Failure struct {
+	Code   string
+	Reason string
 }
 
 // Outcome is what the tester playing the end user chose on the page.
@@ -21,10 +33,11 @@ type Outcome struct {
 	// Abandon leaves the session in requires_input with last_error.code
 	// "abandoned", at once, as Stripe does when a user gives up.
 	Abandon bool
-	// ErrorCode, when not empty and Abandon is false, is one of Stripe's
-	// last_error codes (see LastErrorCodes): the submission is processed and
-	// the session returns to requires_input with that error. Empty means the
-	// submission passes and the session becomes verified.
+	// ErrorCode, when not empty and Abandon is false, is one of the
+	// session's Failures: the session returns to requires_input with that
+	// last_error (through processing, unless the code is a failure of the
+	// user's session rather than of a check). Empty means the submission
+	// passes and the session becomes verified.
 	ErrorCode string
 }
 
@@ -49,28 +62,6 @@ type Backend interface {
 	Submit(ctx context.Context, token string, o Outcome) (Session, error)
 }
 
-// ErrInvalidOutcome means that Outcome.ErrorCode is not one of LastErrorCodes.
-var ErrInvalidOutcome = errors.New("hostedpage: unknown last_error code")
-
-// LastErrorCodes are Stripe's last_error codes (API version 2026-08-26) that a
-// tester may fail a submission with; "abandoned" is reached through Abandon.
-var LastErrorCodes = []string{
-	"consent_declined",
-	"country_not_supported",
-	"device_not_supported",
-	"document_expired",
-	"document_type_not_supported",
-	"document_unverified_other",
-	"email_unverified_other",
-	"email_verification_declined",
-	"id_number_insufficient_document_data",
-	"id_number_mismatch",
-	"id_number_unverified_other",
-	"phone_unverified_other",
-	"phone_verification_declined",
-	"selfie_document_missing_photo",
-	"selfie_face_mismatch",
-	"selfie_manipulated",
-	"selfie_unverified_other",
-	"under_supported_age",
-}
+// ErrInvalidOutcome means that Outcome.ErrorCode is not one of the session's
+// Failures.
+var ErrInvalidOutcome = errors.New("hostedpage: this last_error code does not fit the session")

@@ -4,9 +4,10 @@
 //
 // A tester plays the end user there and picks one of three endings, as Stripe
 // test mode allows: submit and pass (the session goes through processing to
-// verified), submit and fail with any last_error code (through processing
-// back to requires_input), or abandon (back to requires_input at once, with
-// last_error code "abandoned"). The browser then goes on to the session's
+// verified), submit and fail with one of the last_error codes that fit the
+// session (back to requires_input, through processing when a check failed;
+// the backend lists them in Session.Failures), or abandon (back to
+// requires_input at once, with last_error code "abandoned"). The browser then goes on to the session's
 // return_url with 303 See Other, or sees a short "thanks" page when there is
 // none.
 //

@@ -57,7 +57,7 @@ func (h *handler) serveForm(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "verify.html", formActionFor(s.ReturnURL), formPage{
 		Title:   "Verify your identity",
 		Session: s,
-		Codes:   codeChoices(),
+		Codes:   s.Failures,
 	})
 }
 

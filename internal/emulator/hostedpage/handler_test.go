@@ -136,8 +136,12 @@ func TestVerificationPage(t *testing.T) {
 	}
 }
 
-func TestVerificationPageOffersEveryCode(t *testing.T) {
-	b := &fakeBackend{t: t, sessionByToken: returning(Session{ID: "vs_1", Type: "document", Status: "requires_input"}, nil)}
+func TestVerificationPageOffersTheSessionsFailures(t *testing.T) {
+	failures := []Failure{
+		{Code: "consent_declined", Reason: "The user declined to be verified by Stripe."},
+		{Code: "id_number_mismatch", Reason: "The <b>ID</b> number does not match."},
+	}
+	b := &fakeBackend{t: t, sessionByToken: returning(Session{ID: "vs_1", Type: "id_number", Status: "requires_input", Failures: failures}, nil)}
 	rec, _ := serve(t, b, httptest.NewRequest(http.MethodGet, "/verify/"+testToken, nil))
 	body := rec.Body.String()
 
@@ -145,15 +149,19 @@ func TestVerificationPageOffersEveryCode(t *testing.T) {
 	for _, m := range regexp.MustCompile(`<option value="([^"]*)">`).FindAllStringSubmatch(body, -1) {
 		got = append(got, m[1])
 	}
-	// The first option is the empty placeholder that makes `required` bite.
-	want := append([]string{""}, LastErrorCodes...)
+	// The first option is the empty placeholder that makes `required` bite;
+	// then the backend's failures, those only, in its order.
+	want := []string{"", "consent_declined", "id_number_mismatch"}
 	if !slices.Equal(got, want) {
 		t.Errorf("options = %q, want %q", got, want)
 	}
-	for _, c := range codeChoices() {
-		if !strings.Contains(body, c.Code+")</option>") {
-			t.Errorf("option for %s does not show its code", c.Code)
+	for _, f := range failures {
+		if !strings.Contains(body, f.Code+")</option>") {
+			t.Errorf("option for %s does not show its code", f.Code)
 		}
+	}
+	if !strings.Contains(body, "The &lt;b&gt;ID&lt;/b&gt; number does not match. (id_number_mismatch)") {
+		t.Error("a reason is not shown, escaped, next to its code")
 	}
 	if !strings.Contains(body, `<select id="code" name="code" required>`) || !strings.Contains(body, `<label for="code">`) {
 		t.Error("the select is not labelled or not required")
@@ -234,8 +242,8 @@ func TestSubmission(t *testing.T) {
 			wantBody:   []string{"This choice is not valid", "Back to the verification page"},
 		},
 		{
-			name:       "fail with a code that is not a last_error code is a 400",
-			body:       "action=fail&code=not_a_code",
+			name:       "fail with a code that does not look like a last_error code is a 400",
+			body:       "action=fail&code=Not-A-Code",
 			wantStatus: http.StatusBadRequest,
 		},
 		{

@@ -3,7 +3,7 @@ package hostedpage
 import (
 	"errors"
 	"net/url"
-	"slices"
+	"regexp"
 	"testing"
 )
 
@@ -31,6 +31,8 @@ var outcomeSeeds = []string{
 	"action=fail&code=abandoned",
 	"action=fail&code=document_expired&code=selfie_manipulated",
 	"action=fail&code=Document_Expired",
+	"action=fail&code=_document_expired",
+	"action=fail&code=document_expired_",
 	"action=fail&code=document_expired%00",
 	"action=fail&code=document_expired+",
 	"action=fail&code[]=document_expired",
@@ -45,7 +47,7 @@ var outcomeSeeds = []string{
 
 // FuzzParseOutcome feeds arbitrary form bodies to parseOutcome. It checks
 // that exactly the bodies with one known action are accepted, a fail only
-// with one of LastErrorCodes, and that the outcome says what the body says:
+// with one well-formed code, and that the outcome says what the body says:
 // a pass is empty, an abandon carries no code, a fail carries its code. The
 // reference below is written independently of parseOutcome.
 func FuzzParseOutcome(f *testing.F) {
@@ -74,11 +76,16 @@ func FuzzParseOutcome(f *testing.F) {
 		if got.Abandon && got.ErrorCode != "" {
 			t.Fatalf("parseOutcome(%q) = %+v: an abandon with a code", body, got)
 		}
-		if got.ErrorCode != "" && !slices.Contains(LastErrorCodes, got.ErrorCode) {
+		if got.ErrorCode != "" && !codeShape.MatchString(got.ErrorCode) {
 			t.Fatalf("parseOutcome(%q) = %+v: an unknown code", body, got)
 		}
 	})
 }
+
+// codeShape is the reference's idea of a well-formed last_error code:
+// lower case letters and underscores, a letter at either end, 64 bytes at
+// most. Whether a code fits a session is the backend's to say.
+var codeShape = regexp.MustCompile(`^[a-z](?:[a-z_]{0,62}[a-z])?$`)
 
 // wantOutcome is the reference for parseOutcome: the one choice a form
 // makes, if it makes exactly one valid choice.
@@ -92,7 +99,7 @@ func wantOutcome(form url.Values) (Outcome, bool) {
 	case "abandon":
 		return Outcome{Abandon: true}, true
 	case "fail":
-		if codes := form["code"]; len(codes) == 1 && slices.Contains(LastErrorCodes, codes[0]) {
+		if codes := form["code"]; len(codes) == 1 && codeShape.MatchString(codes[0]) && codes[0] != "abandoned" {
 			return Outcome{ErrorCode: codes[0]}, true
 		}
 	}

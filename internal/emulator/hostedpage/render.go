@@ -18,7 +18,7 @@ var pages = template.Must(template.ParseFS(templateFS, "templates/*.html"))
 type formPage struct {
 	Title   string
 	Session Session
-	Codes   []codeChoice
+	Codes   []Failure
 }
 
 // notice is the data of notice.html: every page that is not the form (the
