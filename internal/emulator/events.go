@@ -32,47 +32,6 @@ func recordEvent(t *txn, typ string, s *session) error {
 	return err
 }
 
-// scrubEvents redacts the sessions held by the events of a session, because
-// Stripe's redaction covers events too.
-func scrubEvents(t *txn, sessionID string) error {
-	rows, err := t.QueryContext(t.ctx, `SELECT seq, doc FROM events WHERE session_id = ?`, sessionID)
-	if err != nil {
-		return err
-	}
-	type row struct {
-		seq int64
-		doc []byte
-	}
-	var all []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.seq, &r.doc); err != nil {
-			rows.Close()
-			return err
-		}
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, r := range all {
-		var s session
-		if err := json.Unmarshal(r.doc, &s); err != nil {
-			return err
-		}
-		scrubSession(&s)
-		doc, err := json.Marshal(&s)
-		if err != nil {
-			return err
-		}
-		if _, err := t.ExecContext(t.ctx, `UPDATE events SET doc = ? WHERE seq = ?`, doc, r.seq); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // render returns the event in Stripe's shape.
 func (ev *event) render(publicURL string) map[string]any {
 	req := map[string]any{"id": nilIfEmpty(ev.ReqID), "idempotency_key": nilIfEmpty(ev.IdemKey)}

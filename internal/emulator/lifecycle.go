@@ -74,51 +74,6 @@ func cancelSession(t *txn, id string) (*session, error) {
 	return s, recordEvent(t, "identity.verification_session.canceled", s)
 }
 
-// redact scrubs a session, its reports and its events at once and
-// sets redaction.status to processing; after the processing delay it
-// becomes redacted and the .redacted event is sent (see runDue). Redacting a
-// session in requires_input cancels it. Redacting again is a no-op.
-func (e *Emulator) redact(t *txn, id string) (*session, error) {
-	s, err := loadSession(t, id)
-	if err != nil {
-		return nil, err
-	}
-	if s.Redaction != "" {
-		return s, nil
-	}
-	if s.Status != statusRequiresInput && s.Status != statusVerified {
-		return nil, errState("You can only redact a VerificationSession when its status is requires_input or verified. This VerificationSession has a status of %s.", s.Status)
-	}
-	if s.Status == statusRequiresInput {
-		s.Status = statusCanceled
-		if err := recordEvent(t, "identity.verification_session.canceled", s); err != nil {
-			return nil, err
-		}
-	}
-	scrubSession(s)
-	s.Redaction = redactionProcessing
-	s.DueAt = t.now.Add(e.delay).UnixNano()
-	if err := updateSession(t.ctx, t, s); err != nil {
-		return nil, err
-	}
-	reports, err := reportsOf(t.ctx, t, s.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range reports {
-		scrubReport(r)
-		if err := updateReport(t.ctx, t, r); err != nil {
-			return nil, err
-		}
-	}
-	if err := scrubEvents(t, s.ID); err != nil {
-		return nil, err
-	}
-	due := s.DueAt
-	t.after = append(t.after, func() { e.schedule(id, due) })
-	return s, nil
-}
-
 // Submit records the tester's choice on the hosted page (see
 // hostedpage.Backend). A submission spends every link of the session, url
 // tokens and client secrets alike (tokens.go).
@@ -225,63 +180,4 @@ func finishProcessing(t *txn, s *session) error {
 		return err
 	}
 	return recordEvent(t, event, s)
-}
-
-// scrubSession replaces the personal data of a session and erases its
-// metadata.
-func scrubSession(s *session) {
-	s.Metadata = map[string]string{}
-	if p := s.ProvidedDetails; p != nil {
-		if p.Email != "" {
-			p.Email = redacted
-		}
-		if p.Phone != "" {
-			p.Phone = redacted
-		}
-	}
-	if v := s.VerifiedOutputs; v != nil {
-		// "[redacted]" is also a value of the spec's sex enum.
-		redactStr(&v.FirstName, &v.LastName, &v.Email, &v.Phone, &v.IDNumber, &v.Sex, &v.UnparsedSex, &v.UnparsedPlaceOfBirth)
-		redactAddress(v.Address)
-		v.DOB = nil
-		v.IDNumberType = nil
-	}
-	s.ClientSecret, s.URLToken = "", ""
-}
-
-func scrubReport(r *report) {
-	if d := r.Document; d != nil {
-		redactStr(&d.FirstName, &d.LastName, &d.Number, &d.Sex, &d.UnparsedSex, &d.UnparsedPlaceOfBirth)
-		redactAddress(d.Address)
-		d.DOB, d.IssuedDate, d.ExpirationDate = nil, nil, nil
-		d.Files = nil
-	}
-	if n := r.IDNumber; n != nil {
-		redactStr(&n.FirstName, &n.LastName, &n.IDNumber)
-		n.DOB, n.IDNumberType = nil, nil
-	}
-	if s := r.Selfie; s != nil {
-		redactStr(&s.Document, &s.Selfie)
-	}
-	if c := r.Email; c != nil {
-		redactStr(&c.Value)
-	}
-	if c := r.Phone; c != nil {
-		redactStr(&c.Value)
-	}
-}
-
-// redactStr replaces every non-null string with "[redacted]".
-func redactStr(ps ...**string) {
-	for _, p := range ps {
-		if *p != nil {
-			*p = ptr(redacted)
-		}
-	}
-}
-
-func redactAddress(a *address) {
-	if a != nil {
-		redactStr(&a.City, &a.Country, &a.Line1, &a.Line2, &a.PostalCode, &a.State)
-	}
 }
