@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"strings"
 )
 
 // apiVersion is the Stripe API version whose shapes the emulator answers with.
@@ -56,3 +57,51 @@ func nullStr(s string) any {
 }
 
 func nilIfEmpty(s string) any { return nullStr(s) }
+
+// maxEventTypes is the most types[] that Stripe's list of events takes.
+const maxEventTypes = 20
+
+// filterEventTypes applies the list's type and types[] filters, as Stripe's
+// API reference describes them (https://docs.stripe.com/api/events/list):
+// type is "a specific event name, or group of events using * as a
+// wildcard" (identity.verification_session.*); types[] is "an array of up
+// to 20 strings containing specific event names"; "you may pass either
+// type or types, but not both".
+func filterEventTypes(f *form, q *listQuery) *apiError {
+	typ, hasType := f.leaf("type")
+	types := f.get("types")
+	switch {
+	case hasType && types != nil:
+		return invalidRequest("types", "parameters_exclusive", "You may only specify one of these parameters: type, types.")
+	case hasType && strings.Contains(typ, "*"):
+		q.filter("type GLOB ?", globPattern(typ))
+	case hasType:
+		q.filter("type = ?", typ)
+	case types != nil:
+		names := types.list()
+		if len(names) > maxEventTypes {
+			return invalidRequest("types", "", "Invalid array: types can have at most %d items, not %d.", maxEventTypes, len(names))
+		}
+		q.where = append(q.where, "type IN (?"+strings.Repeat(", ?", len(names)-1)+")")
+		for _, n := range names {
+			q.args = append(q.args, n)
+		}
+	}
+	return nil
+}
+
+// globPattern turns a type with * wildcards into a GLOB pattern that
+// matches the rest literally (and case-sensitively, as LIKE would not):
+// GLOB's own special characters are bracketed.
+func globPattern(typ string) string {
+	var b strings.Builder
+	for _, c := range typ {
+		switch c {
+		case '?', '[':
+			b.WriteString("[" + string(c) + "]")
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}

@@ -74,9 +74,8 @@ func (e *Emulator) listReports(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, listObject(reportsURL, data, more))
 }
 
-// The events endpoints serve the Identity events the emulator records; the
-// rest of Stripe's /v1/events parameters (types[], delivery_success) are
-// not modelled.
+// The events endpoints serve the Identity events the emulator records, with
+// Stripe's filters but delivery_success (events.go).
 
 const eventCols = "id, created, type, COALESCE(request_id, ''), COALESCE(idempotency_key, ''), doc"
 
@@ -104,7 +103,10 @@ func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	q.eq(f, "type", "type")
+	if aerr := filterEventTypes(f, q); aerr != nil {
+		writeError(w, aerr)
+		return
+	}
 	docs, more, err := q.page(r.Context(), e.db, func(rows *sql.Rows) (any, error) { return scanEvent(rows) })
 	if err != nil {
 		e.fail(w, r, err)
