@@ -114,12 +114,23 @@ var invalidLink = notice{
 }
 
 // thanks is the page shown after a submission when there is no return_url.
+// o is the tester's choice, already checked by the backend; the page
+// quotes only its code, which is lower case letters and underscores.
 func thanks(s Session, o Outcome) notice {
 	if o.Abandon {
 		return notice{
 			Title:   "Verification abandoned",
 			Heading: "You left the verification",
 			Message: "The session " + s.ID + " was abandoned.",
+			Status:  s.Status,
+		}
+	}
+	if o.ErrorCode != "" && s.Status == "requires_input" {
+		// A failure of the user's session: nothing went to processing.
+		return notice{
+			Title:   "Verification not completed",
+			Heading: "The verification could not go on",
+			Message: "The session " + s.ID + " failed with " + o.ErrorCode + " before anything was checked.",
 			Status:  s.Status,
 		}
 	}

@@ -219,6 +219,14 @@ func TestSubmission(t *testing.T) {
 			wantBody:    []string{"Thanks, your submission is being processed", "<code>processing</code>", "vs_123"},
 		},
 		{
+			name:        "a failure of the user's session without a return_url says nothing was processed",
+			body:        "action=fail&code=consent_declined",
+			submit:      submitted(Session{ID: "vs_123", Status: "requires_input"}, nil),
+			wantStatus:  http.StatusOK,
+			wantSubmits: []Outcome{{ErrorCode: "consent_declined"}},
+			wantBody:    []string{"The verification could not go on", "consent_declined", "<code>requires_input</code>"},
+		},
+		{
 			name:        "abandon without a return_url says so with the status",
 			body:        "action=abandon",
 			submit:      submitted(Session{ID: "vs_123", Status: "requires_input"}, nil),
