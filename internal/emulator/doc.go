@@ -8,40 +8,106 @@
 //
 //	POST /v1/identity/verification_sessions               create
 //	GET  /v1/identity/verification_sessions               list (client_reference_id, status, created, related_customer, related_customer_account)
-//	GET  /v1/identity/verification_sessions/{id}          retrieve
-//	POST /v1/identity/verification_sessions/{id}          update
-//	POST /v1/identity/verification_sessions/{id}/cancel   cancel
-//	POST /v1/identity/verification_sessions/{id}/redact   redact
+//	GET  /v1/identity/verification_sessions/{session}     retrieve
+//	POST /v1/identity/verification_sessions/{session}     update
+//	POST /v1/identity/verification_sessions/{session}/cancel  cancel
+//	POST /v1/identity/verification_sessions/{session}/redact  redact
 //	GET  /v1/identity/verification_reports                list (client_reference_id, created, type, verification_session)
-//	GET  /v1/identity/verification_reports/{id}           retrieve
-//	GET  /v1/events, GET /v1/events/{id}                  the Identity events it records (type and created filters)
+//	GET  /v1/identity/verification_reports/{report}       retrieve
+//	GET  /v1/events, GET /v1/events/{id}                  the Identity events it records (type with * wildcards, types[], created)
 //	GET, POST /verify/{token}                             the hosted verification page (package hostedpage)
 //
 // Parameters are form encoded with Stripe's nesting (metadata[k], expand[]
 // and expand[0], created[gte]) and checked against a mirror of the spec's
 // request schemas (paramspec.go): unknown parameters, bad enum values and
-// bad types are 400 invalid_request_error with param, as on Stripe. Answers
+// bad types are 400 invalid_request_error with param, as on Stripe; so are
+// the values Stripe checks beyond their types (formats.go): a return_url
+// that is not an absolute http(s) URL, a malformed provided email or phone,
+// and IDs of related objects or of a verification flow that are not IDs.
+// An ID in the path that names nothing is Stripe's 404 resource_missing
+// naming the path parameter ("No such VerificationSession: 'vs_…'"). Answers
 // have the spec's shapes (shape_test.go validates them against it), a
 // Request-Id header, and Stripe's error objects and statuses. Authentication
 // takes test mode keys (sk_test_, rk_test_; Bearer or basic auth); with
 // Options.APIKeys only those keys, any other being Stripe's 401 "Invalid API
-// Key provided: sk_test_********abcd". POSTs
-// honour Idempotency-Key (replay with Idempotent-Replayed: true; other
-// parameters are a 400 idempotency_error; a concurrent retry is a 409).
+// Key provided: sk_test_********abcd". POSTs honour Idempotency-Key
+// (idempotency.go): the answer is recorded in the operation's own
+// transaction and replayed for 24 hours with Idempotent-Replayed: true to
+// a request with the same parameters, in whatever order they are encoded;
+// other parameters are a 400 idempotency_error; a concurrent retry is a
+// 409.
 //
 // # Transitions
 //
 //	create                                  → requires_input  (.created)
 //	hosted page: submit                     requires_input → processing (.processing)
 //	  after ProcessingDelay, passing        processing → verified (.verified), with a report and verified_outputs
-//	  after ProcessingDelay, failing        processing → requires_input (.requires_input), report and last_error
-//	hosted page: abandon                    requires_input → requires_input, last_error "abandoned" (.requires_input)
+//	  after ProcessingDelay, a check fails  processing → requires_input (.requires_input), report and last_error
+//	hosted page: abandon, or a failure      requires_input → requires_input at once (.requires_input), last_error,
+//	  of the user's session                 no processing and no report
 //	cancel (requires_input only)            → canceled (.canceled)
 //	redact (requires_input or verified)     redaction processing at once, redacted after ProcessingDelay (.redacted);
 //	                                        from requires_input it also cancels (.canceled)
 //
 // Each transition is recorded as an event. Pending delayed transitions are
 // kept in the database and rescheduled by New after a restart.
+// ProcessingDelay 0 means no delay: the outcome is due at once.
+//
+// # Checks, failures and results
+//
+// A submission runs the checks of the session's type and options
+// (checksOf, lasterror.go): a document session checks the document, and a
+// selfie and the ID number when its options require them; an id_number
+// session checks the ID number. Its report has one section per check, and
+// its verified_outputs hold what those checks verified: an email address
+// or a phone number only from an email or phone check, never from
+// provided_details alone. A us_ssn ID number shows only its last 4 digits
+// in the report, as the spec says; a report's type is its session's
+// (document, id_number or verification_flow).
+//
+// lastErrorCodes (lasterror.go) is the one catalogue of Stripe's
+// last_error codes, tested against the spec: each code with the check it
+// fails, or none for a failure of the user's session (abandoned,
+// consent_declined, country_not_supported, device_not_supported,
+// under_supported_age), which happens before anything is checked. The
+// hosted page offers only the codes that fit the session: those of the
+// user's session and those of its checks.
+//
+// Redaction (redact.go) follows Stripe's description: personal strings
+// become "[redacted]", dates (dob, issued and expiration dates) become
+// {day: 1, month: 1, year: 1}, an address keeps only its country, and
+// metadata is erased, in the session, its reports, its events and the
+// answers recorded for its Idempotency-Keys; statuses, enums, the issuing
+// country and file IDs stay.
+//
+// # Storage
+//
+// Options.Path is the SQLite file, in WAL mode (durability: database.go).
+// Any file name works, '#', '?', '%' and spaces included: the driver is
+// given a percent-encoded file: URI. A new database file is created 0600,
+// and SQLite gives its -wal and -shm files the same mode; the lock file is
+// 0600 too.
+//
+// One emulator at a time may use a file. New takes an flock(2) on
+// Path+".lock" and refuses, with an error naming the file, a file that
+// another emulator holds, whether in this process or in another (a second
+// idgraph). The kernel releases the lock when the holder closes it or
+// exits, however it exits (kill -9 included), so a crash leaves no stale
+// lock behind. The lock is advisory: LoadDevSigningSecret ("idgraph
+// token"), which only reads or adds one settings row, does not take it,
+// and a program that opens the file with SQLite itself is not stopped
+// (SQLite's own locking keeps the file consistent). Where flock(2) does
+// not exist (Windows), the second emulator is not refused.
+//
+// A storage failure is reported, never hidden: a database that cannot be
+// written (disk full, read-only, I/O errors) or whose file is gone
+// (deleted, with its directory or alone, or replaced) makes Ready fail
+// with a reason that begins StorageFailed, and the REST API answer a 503
+// api_error whose code is StorageFailedCode ("emulator_storage_failed")
+// and whose message begins StorageFailed, with Stripe-Should-Retry: false.
+// A write whose file went while it ran is not acknowledged: it was
+// committed to a nameless file that the next start would not see. The
+// hosted page shows its generic error page.
 //
 // # Sensitive verification results
 //
@@ -80,13 +146,33 @@
 //
 // # Differences from Stripe
 //
-//   - Test mode only: livemode is always false and live keys are refused.
-//     One account: data and idempotency keys are not scoped per API key.
-//   - Verification is played by a tester on the hosted page, not performed;
-//     passing submissions yield Stripe's fixture data (Jenny Rosen, born
-//     1901-01-01, San Francisco). A last_error code that belongs to no check
-//     (consent_declined, under_supported_age...) fails the session's main
-//     check with its *_unverified_other code in the report.
+// Every known difference, so that a test that passes here and fails on
+// Stripe is a surprise:
+//
+//   - Test mode only: livemode is always false and live keys are refused
+//     (with the emulator's wording). One account: data and idempotency keys
+//     are not scoped per API key. There are no rate limits (no 429s), no
+//     request_log_url in errors, and every answer has the shapes of API
+//     version 2026-08-26 whatever Stripe-Version the request asks for.
+//   - Verification is played by a tester on the hosted page, not performed.
+//     Passing submissions yield Stripe's fixture data (Jenny Rosen, born
+//     1901-01-01, San Francisco, a driving licence issued 2020-12-01 and
+//     expiring 2030-12-01, or the first of allowed_types); the document
+//     number D1234567, the us_ssn 000000000, and the sex and place of
+//     birth ("female", "F", "San Francisco, CA, USA") are the emulator's
+//     choice: Stripe documents no test fixture for them.
+//   - Verification flows are not modelled: a verification_flow is accepted
+//     when it is a well-formed vf_ ID and played as a document session that
+//     also checks the email address and phone number of provided_details
+//     (the only way to reach email and phone checks, which the API's
+//     options do not offer); the flow's Dashboard settings are unknown, so
+//     options show only what the request gave.
+//   - A failure of the user's session (consent_declined,
+//     country_not_supported, device_not_supported, under_supported_age)
+//     returns to requires_input at once with no processing and no report;
+//     Stripe documents the codes, not when they arise.
+//   - last_error.reason and a check's error.reason are the emulator's
+//     words, after Stripe's description of each code (lasterror.go).
 //   - A session's url stays valid for 48 hours and its client_secret for
 //     24, until a submission spends them all. Every rendering of a session
 //     in requires_input carries a new client_secret and url (a retrieve, as
@@ -96,12 +182,28 @@
 //     database keeps, not stored, so a read writes nothing (tokens.go).
 //     Nothing takes a client_secret, since there is no Stripe.js.
 //   - Redaction scrubs the data at once (status "processing") and reaches
-//     "redacted" after ProcessingDelay, not days later. Redacting again is
-//     a no-op.
+//     "redacted" after ProcessingDelay, not up to four days later.
+//     Redacting again is a no-op. Stripe's placeholders are "[redacted] or
+//     a similar placeholder"; the dates' 1-1-1 and the kept country and
+//     file IDs are the emulator's reading. The emulator has no request
+//     logs but its Idempotency-Key records, which it scrubs.
 //   - State errors (update, cancel or redact in the wrong status) are 400
 //     invalid_request_error without a code; their wording is the emulator's.
-//   - An unknown starting_after or ending_before is a 400 resource_missing
-//     with that param.
+//   - Stripe documents no message for an unknown report or list cursor: a
+//     report's 404 says "No such VerificationReport: 'vr_…'" (param
+//     report), after the session's; an unknown starting_after or
+//     ending_before is a 400 resource_missing on that param saying "No such
+//     verificationsession: '…'" (verificationreport, event), as idgraph's
+//     tenancy package spells it.
+//   - Values: a bad return_url is Stripe's url_invalid "Not a valid URL"
+//     and a bad email Stripe's email_invalid "Invalid email address: …";
+//     a phone number must be E.164 (separators allowed), and its refusal
+//     (no code) is worded by the emulator. Related customers, accounts,
+//     persons and flows are not kept, so any well-formed ID (cus_, acct_,
+//     person_, vf_) is taken as existing and another value is a
+//     resource_missing "No such customer: '…'" (account, person,
+//     VerificationFlow) on its param; a related person is not checked to
+//     belong to its account.
 //   - Lists are ordered by creation sequence (newest first), which matches
 //     created order unless the clock goes backwards.
 //   - expand accepts the hidden fields (verified_outputs, provided_details,
@@ -114,13 +216,19 @@
 //     as not for secret keys (expanded by last_verification_report.
 //     document.expiration_date); the emulator sends it with the report to
 //     any key, and sends document.files and the selfie's files likewise.
-//   - Sex and place of birth of a passing submission are the emulator's
-//     choice ("female", "F", "San Francisco, CA, USA"); Stripe documents no
-//     test fixture for them.
 //   - An Idempotency-Key's answer is replayed only to the same kind of key
 //     (secret or restricted), so a secret key cannot read a restricted
 //     key's sensitive answer by replaying it; otherwise keys are not scoped.
+//     Parameters are compared as decoded (object keys in any order, arrays
+//     in order), which is how the emulator reads "compares incoming
+//     parameters".
+//   - A request body over 1 MiB is a 413 invalid_request_error; Stripe
+//     documents no limit.
+//   - A storage failure is a 503 api_error with the emulator's own code,
+//     emulator_storage_failed (Stripe's api_errors carry none).
 //   - GET /v1/events serves only the Identity session events, with limit,
-//     cursors, type and created.
+//     cursors, created, type (* wildcards) and types[]; not
+//     delivery_success. Events carry no previous_attributes, and the
+//     events of a redacted session are scrubbed with it.
 //   - Webhooks are not sent.
 package emulator
