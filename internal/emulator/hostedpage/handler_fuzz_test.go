@@ -31,16 +31,19 @@ var logTime = regexp.MustCompile(`(?m)^time=\S+ `)
 
 // FuzzSubmit posts arbitrary bodies, content types and query strings to the
 // hosted page, against a backend that succeeds with an arbitrary return_url
-// or fails as a Backend may. It checks that:
+// (the session then processing or still requiring input) or fails as a
+// Backend may. It checks that:
 //   - the answer is never a 5xx, and is one of the page's statuses;
 //   - Submit is called exactly when the body (not the query) is a form of
 //     at most maxFormBytes that makes one valid choice, and with that
 //     choice;
 //   - an oversized form is a 413, any other bad form a 400;
 //   - a success redirects (303) only to an absolute http(s) return_url,
-//     exactly as stored, and otherwise shows the thanks page;
+//     exactly as stored (non-ASCII bytes percent-encoded), and otherwise
+//     shows the thanks page;
 //   - every page is HTML with the page headers and no script, and never
-//     shows the token or the body's values beyond the listed choices;
+//     shows the token; it is the page a plain request with the same result
+//     gets, so it quotes nothing of the body but a well-formed fail code;
 //   - the verification page's CSP form-action cannot be broken out of.
 func FuzzSubmit(f *testing.F) {
 	const form = "application/x-www-form-urlencoded"
@@ -68,6 +71,10 @@ func FuzzSubmit(f *testing.F) {
 		{form, "", "action=pass", 1, ""},
 		{form, "", "action=pass", 2, ""},
 		{form, "", "action=fail&code=document_expired", 3, ""},
+		{form, "", "action=fail&code=consent_declined", 4, ""},
+		{form, "", "action=fail&code=" + strings.Repeat("x", 64), 4, ""},
+		{form, "", "action=fail&code=%3Cscript%3E", 4, ""},
+		{form, "", "action=abandon", 4, ""},
 		{form, "", "action=pass", 0, "javascript:alert(1)"},
 		{form, "", "action=pass", 0, "//evil.example/x"},
 		{form, "", "action=pass", 0, "/relative"},
@@ -86,7 +93,13 @@ func FuzzSubmit(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, contentType, query string, body []byte, mode uint8, returnURL string) {
 		submitErr := submitResults[int(mode)%len(submitResults)]
-		session := Session{ID: "vs_fuzz", Type: "document", Status: "processing", ReturnURL: returnURL}
+		// The session after a successful Submit: processing, or still
+		// requires_input (an abandon, or a failure of the user's session).
+		status := "processing"
+		if int(mode)/len(submitResults)%2 == 1 {
+			status = "requires_input"
+		}
+		session := Session{ID: "vs_fuzz", Type: "document", Status: status, ReturnURL: returnURL}
 		b := &fakeBackend{t: t, submit: func(context.Context, string, Outcome) (Session, error) {
 			if submitErr != nil {
 				return Session{}, submitErr
@@ -163,6 +176,10 @@ func FuzzSubmit(f *testing.F) {
 			plain = "action=pass&" + strings.Repeat("x", maxFormBytes)
 		case valid && want.Abandon:
 			plain = "action=abandon"
+		case valid && want.ErrorCode != "":
+			// The page of a failure of the user's session names its code,
+			// which wantOutcome took only if it is lower case words.
+			plain = "action=fail&code=" + want.ErrorCode
 		case valid:
 			plain = "action=pass"
 		}
