@@ -34,7 +34,11 @@ type documentCheck struct {
 	IssuedDate     *date       `json:"issued_date"`
 	ExpirationDate *date       `json:"expiration_date"`
 	Files          []string    `json:"files"`
-	// Sex is one of the spec's female, male, unknown, or "[redacted]".
+	// Sex is one of the spec's female, male, unknown, or "[redacted]". Sex,
+	// UnparsedSex and UnparsedPlaceOfBirth are read from the document and
+	// copied to the verified outputs, as Stripe's changelog says
+	// (https://docs.stripe.com/changelog/basil/2025-05-28/extract-sex-and-place-of-birth);
+	// they are sensitive (sensitive.go).
 	Sex                  *string `json:"sex,omitempty"`
 	UnparsedPlaceOfBirth *string `json:"unparsed_place_of_birth,omitempty"`
 	UnparsedSex          *string `json:"unparsed_sex,omitempty"`
