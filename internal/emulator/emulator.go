@@ -59,6 +59,7 @@ type Emulator struct {
 	apiKeys   keyList
 	handler   http.Handler
 	links     *linkSigner // mints and checks session links (tokens.go)
+	reads     *readDB     // db, with the hot reads prepared (reads.go)
 
 	// writeTxns counts the write transactions begun, so that tests can
 	// hold reads to writing nothing.
@@ -128,6 +129,9 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 		return fail(err)
 	}
 	if e.links, err = loadLinkSigner(ctx, db); err != nil {
+		return fail(err)
+	}
+	if e.reads, err = newReadDB(ctx, db); err != nil {
 		return fail(err)
 	}
 	due, err := dueSessions(ctx, db)

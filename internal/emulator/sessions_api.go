@@ -135,7 +135,7 @@ func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := readContext(r.Context())
 	id := r.PathValue("id")
-	s, err := getSession(ctx, e.db, id)
+	s, err := getSession(ctx, e.reads, id)
 	if errors.Is(err, errNotFound) {
 		writeError(w, errNoSuch("verification_session", id))
 		return
@@ -144,7 +144,7 @@ func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
 		e.fail(w, r, err)
 		return
 	}
-	o, err := e.renderSession(ctx, e.db, s, ex)
+	o, err := e.renderSession(ctx, e.reads, s, ex)
 	if err != nil {
 		e.fail(w, r, err)
 		return

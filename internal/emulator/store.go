@@ -38,9 +38,16 @@ func updateSession(ctx context.Context, q querier, s *session) error {
 	return err
 }
 
+// The point reads by ID, prepared once for reads outside transactions
+// (reads.go).
+const (
+	sqlSessionByID = `SELECT doc FROM sessions WHERE id = ?`
+	sqlReportByID  = `SELECT doc FROM reports WHERE id = ?`
+)
+
 func getSession(ctx context.Context, q querier, id string) (*session, error) {
 	var doc []byte
-	err := q.QueryRowContext(ctx, `SELECT doc FROM sessions WHERE id = ?`, id).Scan(&doc)
+	err := q.QueryRowContext(ctx, sqlSessionByID, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNotFound
 	}
@@ -72,7 +79,7 @@ func updateReport(ctx context.Context, q querier, r *report) error {
 
 func getReport(ctx context.Context, q querier, id string) (*report, error) {
 	var doc []byte
-	err := q.QueryRowContext(ctx, `SELECT doc FROM reports WHERE id = ?`, id).Scan(&doc)
+	err := q.QueryRowContext(ctx, sqlReportByID, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNotFound
 	}

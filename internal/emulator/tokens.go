@@ -289,7 +289,7 @@ func legacyToken(token string) bool {
 // SessionByToken resolves the token of a session's url for the hosted page
 // (see hostedpage.Backend). It writes nothing.
 func (e *Emulator) SessionByToken(ctx context.Context, token string) (hostedpage.Session, error) {
-	s, err := e.sessionByURLToken(readContext(ctx), e.db, token)
+	s, err := e.sessionByURLToken(readContext(ctx), e.reads, token)
 	if errors.Is(err, errNotFound) {
 		return hostedpage.Session{}, hostedpage.ErrNotFound
 	}
