@@ -19,18 +19,19 @@ type target struct {
 	url     string
 	body    []byte // the POST body of every request
 	graphql bool   // an answer with "errors" is an error
+	pid     int    // the server's process
 	client  *http.Client
 	res     result
 }
 
-func newTarget(name, url string, body []byte, graphql bool, concurrency int) *target {
+func newTarget(name, url string, body []byte, graphql bool, pid, concurrency int) *target {
 	tr := &http.Transport{
 		MaxIdleConns:        concurrency,
 		MaxIdleConnsPerHost: concurrency,
 		MaxConnsPerHost:     concurrency,
 		DisableCompression:  true,
 	}
-	return &target{name: name, url: url, body: body, graphql: graphql,
+	return &target{name: name, url: url, body: body, graphql: graphql, pid: pid,
 		client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
 }
 
@@ -52,10 +53,20 @@ type result struct {
 	elapsed   time.Duration
 	latencies []time.Duration
 	firstErr  string
-	slices    []float64 // req/s of each slice
+	slices    []float64     // req/s of each slice
+	cpu       time.Duration // the server's CPU time in the slices
+	cpuGap    bool          // in some slice it could not be read
 }
 
 func (r *result) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }
+
+// cpuPerReq is the server's CPU time per request counted, 0 when unknown.
+func (r *result) cpuPerReq() time.Duration {
+	if r.cpuGap || r.ok == 0 {
+		return 0
+	}
+	return r.cpu / time.Duration(r.ok)
+}
 
 func (r *result) pct(p float64) time.Duration {
 	if len(r.latencies) == 0 {
@@ -66,8 +77,12 @@ func (r *result) pct(p float64) time.Duration {
 }
 
 func (r *result) line(name string) string {
-	s := fmt.Sprintf("%-26s %10.0f %10s %10s %7d", name, r.rate(), r.pct(0.50).Round(time.Microsecond),
-		r.pct(0.99).Round(time.Microsecond), r.errs)
+	cpu := "-"
+	if c := r.cpuPerReq(); c > 0 {
+		cpu = fmt.Sprintf("%.1fµs", float64(c)/float64(time.Microsecond))
+	}
+	s := fmt.Sprintf("%-26s %10.0f %10s %10s %12s %7d", name, r.rate(), r.pct(0.50).Round(time.Microsecond),
+		r.pct(0.99).Round(time.Microsecond), cpu, r.errs)
 	if r.firstErr != "" {
 		s += "  first error: " + r.firstErr
 	}
@@ -87,6 +102,7 @@ func (t *target) hammer(ctx context.Context, concurrency int, d time.Duration, c
 	tallies := make([]tally, concurrency)
 	var over atomic.Bool
 	var wg sync.WaitGroup
+	cpu0, known0 := cpuTime(t.pid)
 	start := time.Now()
 	for i := range tallies {
 		wg.Add(1)
@@ -114,22 +130,25 @@ func (t *target) hammer(ctx context.Context, concurrency int, d time.Duration, c
 	sleep(ctx, d)
 	over.Store(true)
 	elapsed := time.Since(start)
+	cpu1, known1 := cpuTime(t.pid) // before the stragglers, which are not counted
 	wg.Wait()
 	if !count {
 		return
 	}
-	ok := 0
+	n := 0
 	for _, tl := range tallies {
-		ok += tl.ok
+		n += tl.ok
 		t.res.errs += tl.errs
 		t.res.latencies = append(t.res.latencies, tl.latencies...)
 		if t.res.firstErr == "" {
 			t.res.firstErr = tl.firstErr
 		}
 	}
-	t.res.ok += ok
+	t.res.ok += n
 	t.res.elapsed += elapsed
-	t.res.slices = append(t.res.slices, float64(ok)/elapsed.Seconds())
+	t.res.cpu += cpu1 - cpu0
+	t.res.cpuGap = t.res.cpuGap || !known0 || !known1
+	t.res.slices = append(t.res.slices, float64(n)/elapsed.Seconds())
 }
 
 // once sends one request and reads the answer into buf.

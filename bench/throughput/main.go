@@ -100,8 +100,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	targets := []*target{
-		newTarget("bare net/http, 1 KB JSON", bare.url, queryBody(id), false, o.concurrency),
-		newTarget("idgraph on its emulator", idg.url+"/graphql", queryBody(id), true, o.concurrency),
+		newTarget("bare net/http, 1 KB JSON", bare.url, queryBody(id), false, bare.cmd.Process.Pid, o.concurrency),
+		newTarget("idgraph on its emulator", idg.url+"/graphql", queryBody(id), true, idg.cmd.Process.Pid, o.concurrency),
 	}
 	for _, t := range targets {
 		if err := t.check(ctx); err != nil {
@@ -120,7 +120,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	fmt.Fprintf(stdout, "%d clients per target over loopback, %v each in slices of %v, on %d CPUs\n",
 		o.concurrency, o.duration, o.slice, runtime.NumCPU())
-	fmt.Fprintf(stdout, "%-26s %10s %10s %10s %7s\n", "target", "req/s", "p50", "p99", "errors")
+	fmt.Fprintf(stdout, "%-26s %10s %10s %10s %12s %7s\n", "target", "req/s", "p50", "p99", "CPU/req", "errors")
 	for _, t := range targets {
 		fmt.Fprintln(stdout, t.res.line(t.name))
 	}
@@ -134,5 +134,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	slices.Sort(each)
 	fmt.Fprintf(stdout, "ratio idgraph / bare: %.3f (slice by slice: min %.3f, median %.3f, max %.3f)\n",
 		idgRes.rate()/bareRes.rate(), each[0], each[len(each)/2], each[len(each)-1])
+	if b, i := bareRes.cpuPerReq(), idgRes.cpuPerReq(); b > 0 && i > 0 {
+		// What the machine's other load hardly changes: the servers' own
+		// CPU time per request (user and system, /proc).
+		fmt.Fprintf(stdout, "CPU per request, bare / idgraph: %.3f\n", float64(b)/float64(i))
+	}
 	return nil
 }
