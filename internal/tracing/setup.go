@@ -64,3 +64,10 @@ func configured(getenv func(string) string) bool {
 	}
 	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
 }
+
+// enabled tells whether Setup installed a tracer provider of the SDK, one
+// that records spans.
+func enabled() bool {
+	_, ok := otel.GetTracerProvider().(*sdktrace.TracerProvider)
+	return ok
+}

@@ -188,3 +188,12 @@ func assertNoPersonalValues(t *testing.T, s sdktrace.ReadOnlySpan) {
 		}
 	}
 }
+
+// Tracing off (no Setup), the Stripe client's transport is left as it is:
+// no instrumentation cost for spans nobody records.
+func TestInstrumentStripeIsFreeWithTracingOff(t *testing.T) {
+	rt := http.DefaultTransport
+	if got := InstrumentStripe(rt); got != rt {
+		t.Errorf("InstrumentStripe wrapped the transport with tracing off: %T", got)
+	}
+}
