@@ -26,12 +26,14 @@ import (
 	"github.com/idgraph/idgraph/internal/budget"
 	"github.com/idgraph/idgraph/internal/config"
 	"github.com/idgraph/idgraph/internal/emulator"
+	"github.com/idgraph/idgraph/internal/events"
 	"github.com/idgraph/idgraph/internal/identity"
 	"github.com/idgraph/idgraph/internal/metrics"
 	"github.com/idgraph/idgraph/internal/playground"
 	"github.com/idgraph/idgraph/internal/requestid"
 	"github.com/idgraph/idgraph/internal/tenancy"
 	"github.com/idgraph/idgraph/internal/tracing"
+	"github.com/idgraph/idgraph/internal/webhook"
 	"github.com/idgraph/idgraph/internal/websafe"
 )
 
@@ -165,6 +167,8 @@ type app struct {
 	// notes are checks whose failure idgraph works around: /readyz says
 	// so, and stays ready.
 	notes []readinessCheck
+	// hub carries sessions' changes to subscribers.
+	hub *events.Hub
 }
 
 // Close releases the app's resources (the emulator's database).
@@ -196,6 +200,17 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	r := chi.NewRouter()
 	r.Use(requestid.Middleware, tracing.Middleware, m.Middleware, accesslog.Middleware(logger), middleware.Recoverer,
 		websafe.HostCheck(allowedHosts(cfg), exempt...))
+
+	// Live updates: sessions' changes, from Stripe's webhooks or the
+	// emulator's events, to subscribers; across replicas through Redis.
+	hub, err := events.New(ctx, events.Options{RedisURL: cfg.RedisURL, Logger: logger.With("component", "events"),
+		CallerLimits: map[string]int{budget.ServerCaller: 1000}})
+	if err != nil {
+		return nil, fmt.Errorf("live updates: %w", err)
+	}
+	a.close = append(a.close, hub.Close)
+	a.notes = append(a.notes, func(context.Context) (bool, string) { return hub.Ready() })
+	a.hub = hub
 
 	idCfg := identity.Config{Key: cfg.StripeKey, BaseURL: cfg.StripeAPIBase, MaxNetworkRetries: cfg.MaxNetworkRetries}
 	var secret []byte
@@ -263,6 +278,14 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	client := tenancy.New(budget.Counting(identity.NewStripe(idCfg), b), policy(cfg.Policy))
 	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes,
 		Limits: graph.Limits(cfg.Limits), Metrics: m, Budget: b})
+	switch {
+	case cfg.StripeWebhookSecret != "":
+		// Outside authentication, CORS and the budgets: Stripe proves
+		// itself by its signature.
+		r.Method(http.MethodPost, webhook.Path, webhook.NewHandler(cfg.StripeWebhookSecret, hub, webhook.Options{Logger: logger.With("component", "webhook")}))
+	case !cfg.Emulator():
+		logger.Warn("no STRIPE_WEBHOOK_SECRET: idgraph hears of no change Stripe makes (subscriptions get nothing from Stripe)")
+	}
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")

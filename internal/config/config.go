@@ -29,6 +29,9 @@ type Config struct {
 	// StripeAPIBase is the Stripe API base URL (STRIPE_API_BASE), such as a
 	// local stripe-mock's; empty means api.stripe.com.
 	StripeAPIBase string
+	// StripeWebhookSecret verifies the signatures of Stripe's webhooks
+	// (STRIPE_WEBHOOK_SECRET, whsec_…); empty: no webhook endpoint.
+	StripeWebhookSecret string
 	// MaxNetworkRetries is stripe-go's retry count (STRIPE_MAX_NETWORK_RETRIES).
 	MaxNetworkRetries int64
 	// AllowUnauthenticated lets idgraph front a Stripe key with no
@@ -90,6 +93,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.StringVar(&c.Addr, "addr", env("IDGRAPH_ADDR", DefaultAddr), "listen address `host:port` (IDGRAPH_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("IDGRAPH_PUBLIC_URL", ""), "base URL browsers use to reach idgraph; default from -addr (IDGRAPH_PUBLIC_URL)")
 	fs.StringVar(&c.StripeKey, "stripe-secret-key", env("STRIPE_SECRET_KEY", ""), "Stripe secret or restricted key; prefer the variable, flags show in ps (STRIPE_SECRET_KEY)")
+	fs.StringVar(&c.StripeWebhookSecret, "stripe-webhook-secret", env("STRIPE_WEBHOOK_SECRET", ""), "the webhook endpoint's signing secret (whsec_…) for POST /webhooks/stripe; prefer the variable (STRIPE_WEBHOOK_SECRET)")
 	fs.StringVar(&c.StripeAPIBase, "stripe-api-base", env("STRIPE_API_BASE", ""), "Stripe API base URL, e.g. a local stripe-mock's (STRIPE_API_BASE)")
 	fs.StringVar(&retries, "stripe-max-network-retries", env("STRIPE_MAX_NETWORK_RETRIES", strconv.Itoa(DefaultRetries)), "stripe-go's network retries, 0 to 10 (STRIPE_MAX_NETWORK_RETRIES)")
 	allow := env("IDGRAPH_ALLOW_UNAUTHENTICATED", "false")
@@ -152,6 +156,12 @@ func (c Config) check() []error {
 		}
 		if c.StripeKey == "" {
 			errs = append(errs, errors.New("STRIPE_API_BASE needs STRIPE_SECRET_KEY too (stripe-mock takes any test key, such as sk_test_123); leave both unset to run on the embedded emulator"))
+		}
+	}
+	if c.StripeWebhookSecret != "" {
+		if rest, ok := strings.CutPrefix(c.StripeWebhookSecret, "whsec_"); !ok || rest == "" || strings.ContainsAny(rest, " \t\r\n") {
+			// The secret itself is never echoed.
+			errs = append(errs, errors.New("STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…), as the Dashboard or `stripe listen` shows it"))
 		}
 	}
 	if c.EmulatorAPIKey != "" && !strings.HasPrefix(c.EmulatorAPIKey, "sk_test_") && !strings.HasPrefix(c.EmulatorAPIKey, "rk_test_") || strings.ContainsAny(c.EmulatorAPIKey, " \t\r\n") {

@@ -99,6 +99,20 @@ func TestSecuritySettings(t *testing.T) {
 			wantErr: []string{"IDGRAPH_AUTH_HS256_SECRET is for development"},
 		},
 		{
+			name:    "a webhook secret that is not whsec_ is refused, never echoed",
+			env:     map[string]string{"STRIPE_WEBHOOK_SECRET": "short-secret-value"},
+			wantErr: []string{"STRIPE_WEBHOOK_SECRET must be a webhook signing secret"},
+		},
+		{
+			name: "a webhook secret is read",
+			env:  map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "IDGRAPH_ALLOW_UNAUTHENTICATED": "true", "STRIPE_WEBHOOK_SECRET": "whsec_abc123"},
+			check: func(t *testing.T, c Config) {
+				if c.StripeWebhookSecret != "whsec_abc123" {
+					t.Errorf("got %q", c.StripeWebhookSecret)
+				}
+			},
+		},
+		{
 			name: "a policy in Stripe's names",
 			env: map[string]string{"IDGRAPH_POLICY_TYPES": "document", "IDGRAPH_POLICY_DOCUMENT_REQUIRE": "matching_selfie,live_capture",
 				"IDGRAPH_POLICY_DOCUMENT_ALLOWED_TYPES": "passport, id_card"},
