@@ -88,11 +88,6 @@ func errNoSuchCursor(object, param, id string) *apiError {
 		Message: fmt.Sprintf("No such %s: '%s'", noSuchNames[object].list, id)}
 }
 
-// errUnknownParam is Stripe's answer for a parameter the endpoint does not take.
-func errUnknownParam(param string) *apiError {
-	return invalidRequest(param, "parameter_unknown", "Received unknown parameter: %s", param)
-}
-
 // errState is the answer for an operation the session's status forbids.
 // Stripe sends no code for these on Identity; the message names the status.
 func errState(format string, args ...any) *apiError {

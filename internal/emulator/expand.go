@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -23,38 +24,25 @@ func (e expansion) sub(prefix string) expansion {
 	return out
 }
 
-// Paths that each object can expand: the spec's x-expandableFields, which
-// Stripe accepts although they are always included (a no-op here too), the
-// fields hidden unless expanded (verified_outputs, provided_details), and
-// the sensitive verification results (sensitive.go).
-var (
-	sessionExpandable = append([]string{
-		"last_error", "last_verification_report", "options", "provided_details", "redaction",
-		"related_person", "verified_outputs",
-	}, sensitiveSessionPaths...)
-	reportExpandable = append([]string{
-		"document", "email", "id_number", "options", "phone", "selfie",
-	}, sensitiveReportPaths...)
-)
-
-// parseExpand checks the expand[] parameter against an object's expandable
-// paths; list says that the object is a list's data, so every path needs the
-// "data." prefix. Unknown paths fail with Stripe's message.
-func parseExpand(f *form, object string, list bool) (expansion, *apiError) {
+// parseExpand checks the expand[] parameter against the paths an object
+// can expand (expandable); list says that the object is a list's data, so
+// every path needs the "data." prefix. Unknown paths fail with Stripe's
+// message.
+func parseExpand(f *form, expandable []string, list bool) (expansion, *apiError) {
 	ex := expansion{}
 	for _, p := range f.get("expand").list() {
 		path := p
 		if list {
 			rest, ok := strings.CutPrefix(p, "data.")
 			if !ok {
-				if validExpand(object, p) {
+				if slices.Contains(expandable, p) {
 					return nil, invalidRequest("", "", "This property cannot be expanded (%s). You may want to try expanding 'data.%s' instead.", p, p)
 				}
 				return nil, invalidRequest("", "", "This property cannot be expanded (%s).", p)
 			}
 			path = rest
 		}
-		if !validExpand(object, path) {
+		if !slices.Contains(expandable, path) {
 			return nil, invalidRequest("", "", "This property cannot be expanded (%s).", p)
 		}
 		for { // record the path and its parents
@@ -67,19 +55,4 @@ func parseExpand(f *form, object string, list bool) (expansion, *apiError) {
 		}
 	}
 	return ex, nil
-}
-
-func validExpand(object, path string) bool {
-	switch object {
-	case "verification_session":
-		if rest, ok := strings.CutPrefix(path, "last_verification_report."); ok {
-			return contains(reportExpandable, rest)
-		}
-		return contains(sessionExpandable, path)
-	case "verification_report":
-		return contains(reportExpandable, path)
-	case "event":
-		return false
-	}
-	return false
 }

@@ -29,7 +29,7 @@ func TestParseExpand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			vals, _ := url.ParseQuery(tt.query)
 			f, _ := parseForm(vals)
-			ex, aerr := parseExpand(f, tt.object, tt.list)
+			ex, aerr := parseExpand(f, expandableOf(tt.object), tt.list)
 			if tt.wantErr != "" {
 				if aerr == nil || !strings.Contains(aerr.Message, tt.wantErr) || aerr.Status != 400 {
 					t.Fatalf("got %v, want %q", aerr, tt.wantErr)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 )
 
 // routes builds the emulator's handler: the Stripe API under /v1/ (request
@@ -61,7 +60,7 @@ func decodeExpand(w http.ResponseWriter, r *http.Request, spec *param, object st
 	f, aerr := decode(r, spec)
 	if aerr == nil {
 		var ex expansion
-		if ex, aerr = parseExpand(f, object, list); aerr == nil {
+		if ex, aerr = parseExpand(f, expandableOf(object), list); aerr == nil {
 			if aerr = checkKeyKind(r.Context(), ex, object, list); aerr == nil {
 				return f, ex, true
 			}
@@ -69,35 +68,6 @@ func decodeExpand(w http.ResponseWriter, r *http.Request, spec *param, object st
 	}
 	writeError(w, aerr)
 	return nil, expansion{}, false
-}
-
-// decode reads the request's parameters (the query of a GET, the form body
-// and query of a POST) and checks them against spec.
-func decode(r *http.Request, spec *param) (*form, *apiError) {
-	var vals url.Values
-	if r.Method == http.MethodGet {
-		var err error
-		if vals, err = url.ParseQuery(r.URL.RawQuery); err != nil {
-			return nil, invalidRequest("", "", "Invalid query string.")
-		}
-	} else {
-		r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
-		if err := r.ParseForm(); err != nil {
-			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-				return nil, errBodyTooLarge()
-			}
-			return nil, invalidRequest("", "", "Invalid request body: it must be application/x-www-form-urlencoded.")
-		}
-		vals = r.Form
-	}
-	f, aerr := parseForm(vals)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := validate(f, spec, nil); aerr != nil {
-		return nil, aerr
-	}
-	return f, nil
 }
 
 // mutate runs fn in a write transaction and answers with the object it

@@ -8,12 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
 	"time"
 )
 
@@ -22,7 +19,6 @@ import (
 const (
 	idempotencyTTL    = 24 * time.Hour
 	maxIdempotencyKey = 255
-	maxBodyBytes      = 1 << 20
 )
 
 // idemCtx is the Idempotency-Key of the request being served, with the
@@ -125,13 +121,6 @@ func answerRecorded(w http.ResponseWriter, ic *idemCtx, rec *idemRecord) {
 
 func (e *Emulator) idempotencyNotBefore() int64 { return e.clock.Now().Add(-idempotencyTTL).Unix() }
 
-// errBodyTooLarge answers a body over maxBodyBytes, with or without an
-// Idempotency-Key. Stripe documents no limit; the status is HTTP's own.
-func errBodyTooLarge() *apiError {
-	return &apiError{Status: http.StatusRequestEntityTooLarge, Type: errTypeInvalidRequest,
-		Message: fmt.Sprintf("The request body is larger than the %d bytes the emulator accepts.", maxBodyBytes)}
-}
-
 // fingerprint identifies a request for its Idempotency-Key: its method,
 // path, parameters and the kind of API key. The parameters are those of
 // the query and the form body, decoded into the form tree that the
@@ -179,30 +168,6 @@ func formOf(query string, body []byte) (*form, bool) {
 	}
 	f, aerr := parseForm(vals)
 	return f, aerr == nil
-}
-
-// canonical writes f to h with its children in a canonical order: names
-// that are all integers (array indexes) numerically, others sorted.
-func (f *form) canonical(h hash.Hash) {
-	if f.isStr {
-		fmt.Fprintf(h, "s%d:%s", len(f.str), f.str)
-		return
-	}
-	names := append([]string(nil), f.order...)
-	sort.Slice(names, func(i, j int) bool {
-		a, aerr := strconv.Atoi(names[i])
-		b, berr := strconv.Atoi(names[j])
-		if aerr == nil && berr == nil {
-			return a < b
-		}
-		return names[i] < names[j]
-	})
-	fmt.Fprintf(h, "{%d", len(names))
-	for _, n := range names {
-		fmt.Fprintf(h, "k%d:%s", len(n), n)
-		f.children[n].canonical(h)
-	}
-	h.Write([]byte{'}'})
 }
 
 type idemRecord struct {

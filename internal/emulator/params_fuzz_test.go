@@ -151,7 +151,7 @@ func FuzzDecode(f *testing.F) {
 		}
 		conforms(t, form, ep.spec, nil)
 
-		ex, aerr := parseExpand(form, ep.object, ep.list)
+		ex, aerr := parseExpand(form, expandableOf(ep.object), ep.list)
 		if aerr == nil {
 			known := expandable(ep.object)
 			for p := range ex {
@@ -340,28 +340,11 @@ func conforms(t *testing.T, f *form, p *param, path []string) {
 	}
 }
 
-// expandablePaths lists the paths an expand[] of object may name: a
-// session's own and, under last_verification_report., its report's; a
-// report's own; nothing of an event.
-func expandablePaths(object string) []string {
-	switch object {
-	case "verification_session":
-		paths := slices.Clone(sessionExpandable)
-		for _, p := range reportExpandable {
-			paths = append(paths, "last_verification_report."+p)
-		}
-		return paths
-	case "verification_report":
-		return reportExpandable
-	}
-	return nil
-}
-
 // expandable is every path that an expand[] of object may leave in an
 // expansion: the expandable paths and their dotted parents.
 func expandable(object string) map[string]bool {
 	known := map[string]bool{}
-	for _, p := range expandablePaths(object) {
+	for _, p := range expandableOf(object) {
 		for {
 			known[p] = true
 			i := strings.LastIndexByte(p, '.')

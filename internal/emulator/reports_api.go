@@ -94,7 +94,7 @@ func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	if _, aerr := parseExpand(f, "event", true); aerr != nil {
+	if _, aerr := parseExpand(f, expandableOf("event"), true); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -125,7 +125,7 @@ func (e *Emulator) retrieveEvent(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	if _, aerr := parseExpand(f, "event", false); aerr != nil {
+	if _, aerr := parseExpand(f, expandableOf("event"), false); aerr != nil {
 		writeError(w, aerr)
 		return
 	}

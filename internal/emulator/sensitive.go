@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -64,17 +65,17 @@ const sensitiveWindow = 48 * time.Hour
 // models render only when expanded (their sensitive methods), so that what
 // is hidden and what is guarded cannot drift apart.
 var (
-	sensitiveSessionPaths = prefixed("verified_outputs.", (&verifiedOutputs{}).sensitive())
-	sensitiveReportPaths  = append(prefixed("document.", (&documentCheck{}).sensitive()),
-		prefixed("id_number.", (&idNumberCheck{}).sensitive())...)
+	sensitiveSessionPaths = prefixed("verified_outputs.", slices.Sorted(maps.Keys((&verifiedOutputs{}).sensitive())))
+	sensitiveReportPaths  = append(prefixed("document.", slices.Sorted(maps.Keys((&documentCheck{}).sensitive()))),
+		prefixed("id_number.", slices.Sorted(maps.Keys((&idNumberCheck{}).sensitive())))...)
 )
 
-func prefixed(prefix string, fields map[string]any) []string {
-	out := make([]string, 0, len(fields))
-	for f := range fields {
-		out = append(out, prefix+f)
+// prefixed returns the paths with prefix before each.
+func prefixed(prefix string, paths []string) []string {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		out = append(out, prefix+p)
 	}
-	sort.Strings(out)
 	return out
 }
 

@@ -1,0 +1,161 @@
+package emulator
+
+import (
+	"strconv"
+	"strings"
+)
+
+// kind is the type of a parameter in an endpoint's spec.
+type kind int
+
+const (
+	kString     kind = iota
+	kInt             // decimal integer
+	kBool            // true or false
+	kObject          // named fields
+	kArray           // indexed items
+	kMap             // free string keys to string values (metadata)
+	kIntOrRange      // created=1 or created[gte]=1 (range_query_specs)
+)
+
+// param is one node of an endpoint's parameter spec, a hand-written mirror of
+// the request schema in Stripe's OpenAPI spec (params_spec_test.go checks the
+// mirror against the spec, so it cannot drift).
+type param struct {
+	kind     kind
+	enum     []string
+	maxLen   int
+	fields   map[string]*param
+	items    *param
+	emptyOK  bool     // "" is accepted and means "unset" (anyOf [..., enum [""]])
+	required []string // of an object's fields
+}
+
+// validate checks f against spec p (at path) and returns the first error in
+// Stripe's words, visiting fields in a stable order.
+func validate(f *form, p *param, path []string) *apiError {
+	name := formatParam(path)
+	switch p.kind {
+	case kString:
+		if !f.isStr {
+			return invalidRequest(name, "", "Invalid string: %s must be a string, not nested parameters", name)
+		}
+		if f.str == "" && !p.emptyOK {
+			return errEmptyValue(name)
+		}
+		if p.maxLen > 0 && len(f.str) > p.maxLen {
+			return invalidRequest(name, "", "Invalid string: %s; must be at most %d characters", abbreviate(f.str), p.maxLen)
+		}
+		if len(p.enum) > 0 && !(f.str == "" && p.emptyOK) && !contains(p.enum, f.str) {
+			return invalidRequest(name, "", "Invalid %s: must be one of %s", name, oneOf(p.enum))
+		}
+	case kInt:
+		if !f.isStr {
+			return invalidRequest(name, "parameter_invalid_integer", "Invalid integer: %s must be an integer", name)
+		}
+		if _, err := strconv.ParseInt(f.str, 10, 64); err != nil {
+			return invalidRequest(name, "parameter_invalid_integer", "Invalid integer: %s", abbreviate(f.str))
+		}
+	case kBool:
+		if !f.isStr || (f.str != "true" && f.str != "false") {
+			return invalidRequest(name, "", "Invalid boolean: %s", abbreviate(f.str))
+		}
+	case kIntOrRange:
+		if f.isStr {
+			return validate(f, &param{kind: kInt}, path)
+		}
+		return validate(f, rangeSpec, path)
+	case kMap:
+		if f.isStr {
+			if f.str == "" && p.emptyOK {
+				return nil
+			}
+			return invalidRequest(name, "", "Invalid object")
+		}
+		for _, k := range f.order {
+			c := f.children[k]
+			if !c.isStr {
+				return invalidRequest(formatParam(append(path, k)), "", "Invalid string: %s must be a string, not nested parameters", formatParam(append(path, k)))
+			}
+		}
+	case kArray:
+		if f.isStr {
+			if f.str == "" && p.emptyOK {
+				return nil
+			}
+			return invalidRequest(name, "", "Invalid array")
+		}
+		for _, k := range f.order {
+			if _, err := strconv.Atoi(k); err != nil {
+				return invalidRequest(name, "", "Invalid array")
+			}
+			if err := validate(f.children[k], p.items, append(path, k)); err != nil {
+				return err
+			}
+		}
+	case kObject:
+		if f.isStr {
+			if f.str == "" && p.emptyOK {
+				return nil
+			}
+			return invalidRequest(name, "", "Invalid object")
+		}
+		for _, k := range f.order {
+			fp, ok := p.fields[k]
+			if !ok {
+				return errUnknownParam(formatParam(append(path, k)))
+			}
+			if err := validate(f.children[k], fp, append(path, k)); err != nil {
+				return err
+			}
+		}
+		for _, r := range p.required {
+			if _, ok := f.children[r]; !ok {
+				n := formatParam(append(path, r))
+				return invalidRequest(n, "parameter_missing", "Missing required param: %s.", n)
+			}
+		}
+	}
+	return nil
+}
+
+var rangeSpec = &param{kind: kObject, fields: map[string]*param{
+	"gt": {kind: kInt}, "gte": {kind: kInt}, "lt": {kind: kInt}, "lte": {kind: kInt},
+}}
+
+// errUnknownParam is Stripe's answer for a parameter the endpoint does not take.
+func errUnknownParam(param string) *apiError {
+	return invalidRequest(param, "parameter_unknown", "Received unknown parameter: %s", param)
+}
+
+func errEmptyValue(name string) *apiError {
+	return invalidRequest(name, "parameter_invalid_empty",
+		"You passed an empty string for '%s'. We assume empty values are an attempt to unset a parameter; however '%s' cannot be unset. You should remove '%s' from your request or supply a non-empty value.", name, name, name)
+}
+
+// oneOf lists values as Stripe's messages do: "a, b, or c".
+func oneOf(vs []string) string {
+	switch len(vs) {
+	case 1:
+		return vs[0]
+	case 2:
+		return vs[0] + " or " + vs[1]
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + ", or " + vs[len(vs)-1]
+}
+
+func abbreviate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}
+
+func contains(vs []string, s string) bool {
+	for _, v := range vs {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
