@@ -19,7 +19,7 @@
 //
 // Parameters are form encoded with Stripe's nesting (metadata[k], expand[]
 // and expand[0], created[gte]) and checked against a mirror of the spec's
-// request schemas (paramspec.go): unknown parameters, bad enum values and
+// request schemas (package form): unknown parameters, bad enum values and
 // bad types are 400 invalid_request_error with param, as on Stripe; so are
 // the values Stripe checks beyond their types (formats.go): a return_url
 // that is not an absolute http(s) URL, a malformed provided email or phone,

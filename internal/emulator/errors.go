@@ -3,6 +3,8 @@ package emulator
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // Stripe's error types (api_errors.type in the spec).
@@ -54,6 +56,15 @@ func dashed(s string) string {
 
 func invalidRequest(param, code, format string, args ...any) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Type: errTypeInvalidRequest, Code: code, Param: param, Message: fmt.Sprintf(format, args...)}
+}
+
+// refused is a refusal of a request's parameters (package form) as the
+// error object it is: an invalid_request_error.
+func refused(err *form.Error) *apiError {
+	if err == nil {
+		return nil
+	}
+	return &apiError{Status: err.Status, Type: errTypeInvalidRequest, Code: err.Code, Param: err.Param, Message: err.Message}
 }
 
 // noSuchNames are the names Stripe's resource_missing errors give each

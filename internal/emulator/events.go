@@ -3,6 +3,8 @@ package emulator
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // apiVersion is the Stripe API version whose shapes the emulator answers with.
@@ -67,9 +69,9 @@ const maxEventTypes = 20
 // wildcard" (identity.verification_session.*); types[] is "an array of up
 // to 20 strings containing specific event names"; "you may pass either
 // type or types, but not both".
-func filterEventTypes(f *form, q *listQuery) *apiError {
-	typ, hasType := f.leaf("type")
-	types := f.get("types")
+func filterEventTypes(f *form.Params, q *listQuery) *apiError {
+	typ, hasType := f.Leaf("type")
+	types := f.Get("types")
 	switch {
 	case hasType && types != nil:
 		return invalidRequest("types", "parameters_exclusive", "You may only specify one of these parameters: type, types.")
@@ -78,7 +80,7 @@ func filterEventTypes(f *form, q *listQuery) *apiError {
 	case hasType:
 		q.filter("type = ?", typ)
 	case types != nil:
-		names := types.list()
+		names := types.List()
 		if len(names) > maxEventTypes {
 			return invalidRequest("types", "", "Invalid array: types can have at most %d items, not %d.", maxEventTypes, len(names))
 		}

@@ -1,19 +1,39 @@
 package emulator
 
-// Paths that each object can expand: the spec's x-expandableFields, which
-// Stripe accepts although they are always included (a no-op here too), the
-// fields hidden unless expanded (verified_outputs, provided_details), and
-// the sensitive verification results (sensitive.go). A session also
-// expands its last report's paths under last_verification_report.
+import (
+	"slices"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
+)
+
+// The spec's x-expandableFields of each object: fields that Stripe accepts
+// in expand[] although it always includes them (a no-op here too), but for
+// a session's provided_details and verified_outputs, which it shows only
+// when expanded. expandable_test.go checks them against the spec.
 var (
-	reportExpandable = append([]string{
-		"document", "email", "id_number", "options", "phone", "selfie",
-	}, sensitiveReportPaths...)
-	sessionExpandable = append(append([]string{
+	sessionExpandableFields = []string{
 		"last_error", "last_verification_report", "options", "provided_details", "redaction",
 		"related_person", "verified_outputs",
-	}, sensitiveSessionPaths...), prefixed("last_verification_report.", reportExpandable)...)
+	}
+	reportExpandableFields = []string{"document", "email", "id_number", "options", "phone", "selfie"}
 )
+
+// The paths each object's expand[] takes: its x-expandableFields and its
+// sensitive verification results (sensitive.go), which are sent only when
+// expanded by name. A session also takes its last report's paths under
+// last_verification_report.
+var (
+	reportExpandable  = slices.Concat(reportExpandableFields, sensitiveReportPaths)
+	sessionExpandable = slices.Concat(sessionExpandableFields, sensitiveSessionPaths,
+		prefixed("last_verification_report.", reportExpandable))
+)
+
+// parseExpand reads the expand[] parameter of a request whose answer is
+// object (a list of them if list).
+func parseExpand(f *form.Params, object string, list bool) (form.Expansion, *apiError) {
+	ex, err := form.ParseExpand(f, expandableOf(object), list)
+	return ex, refused(err)
+}
 
 // expandableOf returns the paths an object's expand[] takes: nothing for
 // an event.

@@ -5,10 +5,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // The formats Stripe checks in parameter values beyond their types (which
-// validate checks against the spec): return_url, the provided email and
+// form.Validate checks against the spec): return_url, the provided email and
 // phone, and the IDs of related objects and of a verification flow.
 //
 // Where Stripe's answer is known, it is Stripe's: url_invalid with "Not a
@@ -21,13 +23,13 @@ import (
 
 // checkCreateValues checks the values of a create's parameters, in a fixed
 // order, and returns the first refusal.
-func checkCreateValues(f *form) *apiError {
-	if v, ok := f.leaf("return_url"); ok {
+func checkCreateValues(f *form.Params) *apiError {
+	if v, ok := f.Leaf("return_url"); ok {
 		if aerr := checkReturnURL(v); aerr != nil {
 			return aerr
 		}
 	}
-	if aerr := checkProvidedValues(f.get("provided_details")); aerr != nil {
+	if aerr := checkProvidedValues(f.Get("provided_details")); aerr != nil {
 		return aerr
 	}
 	for _, c := range []struct {
@@ -41,8 +43,8 @@ func checkCreateValues(f *form) *apiError {
 		{[]string{"related_person", "account"}, "acct_", "account"},
 		{[]string{"related_person", "person"}, "person_", "person"},
 	} {
-		if v, ok := f.leaf(c.path...); ok && !wellFormedID(v, c.prefix) {
-			return invalidRequest(formatParam(c.path), "resource_missing", "No such %s: '%s'", c.object, v)
+		if v, ok := f.Leaf(c.path...); ok && !wellFormedID(v, c.prefix) {
+			return invalidRequest(form.ParamName(c.path), "resource_missing", "No such %s: '%s'", c.object, v)
 		}
 	}
 	return nil
@@ -50,13 +52,13 @@ func checkCreateValues(f *form) *apiError {
 
 // checkProvidedValues checks provided_details[email] and [phone], on
 // create and on update.
-func checkProvidedValues(f *form) *apiError {
-	if v, ok := f.leaf("email"); ok && !validEmail(v) {
-		return invalidRequest("provided_details[email]", "email_invalid", "Invalid email address: %s", abbreviate(v))
+func checkProvidedValues(f *form.Params) *apiError {
+	if v, ok := f.Leaf("email"); ok && !validEmail(v) {
+		return invalidRequest("provided_details[email]", "email_invalid", "Invalid email address: %s", form.Abbreviate(v))
 	}
-	if v, ok := f.leaf("phone"); ok && !validPhone(v) {
+	if v, ok := f.Leaf("phone"); ok && !validPhone(v) {
 		return invalidRequest("provided_details[phone]", "",
-			"Invalid phone number: %s. Use the E.164 format: a +, the country code and the number, such as +14155550100.", abbreviate(v))
+			"Invalid phone number: %s. Use the E.164 format: a +, the country code and the number, such as +14155550100.", form.Abbreviate(v))
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // routes builds the emulator's handler: the Stripe API under /v1/ (request
@@ -56,18 +58,19 @@ func requestID(ctx context.Context) string {
 // list of them if list) and reads its expand[], refusing sensitive paths to
 // a secret key (sensitive.go). On a bad request it writes Stripe's error and
 // reports false.
-func decodeExpand(w http.ResponseWriter, r *http.Request, spec *param, object string, list bool) (*form, expansion, bool) {
-	f, aerr := decode(r, spec)
+func decodeExpand(w http.ResponseWriter, r *http.Request, spec *form.Spec, object string, list bool) (*form.Params, form.Expansion, bool) {
+	f, ferr := form.Decode(r, spec)
+	aerr := refused(ferr)
 	if aerr == nil {
-		var ex expansion
-		if ex, aerr = parseExpand(f, expandableOf(object), list); aerr == nil {
+		var ex form.Expansion
+		if ex, aerr = parseExpand(f, object, list); aerr == nil {
 			if aerr = checkKeyKind(r.Context(), ex, object, list); aerr == nil {
 				return f, ex, true
 			}
 		}
 	}
 	writeError(w, aerr)
-	return nil, expansion{}, false
+	return nil, form.Expansion{}, false
 }
 
 // mutate runs fn in a write transaction and answers with the object it

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // Stripe keeps an idempotency key's result for 24 hours and caps keys at 255
@@ -67,13 +69,13 @@ func (e *Emulator) idempotency(next http.Handler) http.Handler {
 		// One byte more than the limit tells a body over it from one at it:
 		// a truncated body would be fingerprinted (and run) as another
 		// request.
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		body, err := io.ReadAll(io.LimitReader(r.Body, form.MaxBodyBytes+1))
 		if err != nil {
 			writeError(w, invalidRequest("", "", "Could not read the request body."))
 			return
 		}
-		if len(body) > maxBodyBytes {
-			writeError(w, errBodyTooLarge())
+		if len(body) > form.MaxBodyBytes {
+			writeError(w, refused(form.BodyTooLarge()))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -124,7 +126,7 @@ func (e *Emulator) idempotencyNotBefore() int64 { return e.clock.Now().Add(-idem
 // fingerprint identifies a request for its Idempotency-Key: its method,
 // path, parameters and the kind of API key. The parameters are those of
 // the query and the form body, decoded into the form tree that the
-// endpoints read (params.go) and written out in a canonical order: object
+// endpoints read (package form) and written out in a canonical order: object
 // keys sorted, array items in index order, so that metadata[a]=1&type=x
 // and type=x&metadata[a]=1 are one request, and expand[]=a with
 // expand[0]=a too. Parameters that do not decode are fingerprinted as
@@ -144,7 +146,7 @@ func fingerprint(r *http.Request, body []byte) string {
 	part([]byte{byte(keyKindFrom(r.Context()))})
 	if f, ok := formOf(r.URL.RawQuery, body); ok {
 		part([]byte("form"))
-		f.canonical(h)
+		f.WriteCanonical(h)
 	} else {
 		part([]byte("raw"))
 		part([]byte(r.URL.RawQuery))
@@ -153,8 +155,8 @@ func fingerprint(r *http.Request, body []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// formOf decodes the query and form body as r.ParseForm and decode do.
-func formOf(query string, body []byte) (*form, bool) {
+// formOf decodes the query and form body as r.ParseForm and form.Decode do.
+func formOf(query string, body []byte) (*form.Params, bool) {
 	vals, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, false
@@ -166,7 +168,7 @@ func formOf(query string, body []byte) (*form, bool) {
 	for k, vs := range q {
 		vals[k] = append(vals[k], vs...)
 	}
-	f, aerr := parseForm(vals)
+	f, aerr := form.Parse(vals)
 	return f, aerr == nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // Stripe's idempotency layer "compares incoming parameters to those of the
@@ -83,7 +85,7 @@ func TestTheIdempotencyLookupIsInTheCreatesTransaction(t *testing.T) {
 func TestAnOversizedBodyWithAnIdempotencyKeyIsRefused(t *testing.T) {
 	h := newHarness(t)
 	// Valid up to the limit, so that a truncated copy would parse.
-	big := "type=document&metadata[a]=" + strings.Repeat("x", maxBodyBytes)
+	big := "type=document&metadata[a]=" + strings.Repeat("x", form.MaxBodyBytes)
 	body := doJSON(t, h.formPost(t, "big", big), http.StatusRequestEntityTooLarge)
 	if e := body["error"].(map[string]any); e["type"] != "invalid_request_error" {
 		t.Fatalf("got %v", e)

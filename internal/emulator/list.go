@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // Stripe's page size limits.
@@ -33,10 +35,10 @@ type listQuery struct {
 
 // listOptions reads limit, starting_after, ending_before and created from f
 // into q.
-func listOptions(f *form, q *listQuery) *apiError {
+func listOptions(f *form.Params, q *listQuery) *apiError {
 	q.limit = defaultLimit
-	if s, ok := f.leaf("limit"); ok {
-		n, _ := strconv.Atoi(s) // validate has checked it is an integer
+	if s, ok := f.Leaf("limit"); ok {
+		n, _ := strconv.Atoi(s) // form.Validate has checked it is an integer
 		if n < 1 {
 			return invalidRequest("limit", "", "This value must be greater than or equal to 1.")
 		}
@@ -45,18 +47,18 @@ func listOptions(f *form, q *listQuery) *apiError {
 		}
 		q.limit = n
 	}
-	q.after, _ = f.leaf("starting_after")
-	q.before, _ = f.leaf("ending_before")
+	q.after, _ = f.Leaf("starting_after")
+	q.before, _ = f.Leaf("ending_before")
 	if q.after != "" && q.before != "" {
 		return invalidRequest("ending_before", "parameters_exclusive",
 			"You may only specify one of these parameters: ending_before, starting_after.")
 	}
-	if c := f.get("created"); c != nil {
-		if c.isStr {
-			q.filter("created = ?", c.str)
+	if c := f.Get("created"); c != nil {
+		if v, ok := c.Leaf(); ok {
+			q.filter("created = ?", v)
 		}
 		for _, op := range []struct{ name, sql string }{{"gt", ">"}, {"gte", ">="}, {"lt", "<"}, {"lte", "<="}} {
-			if v, ok := c.leaf(op.name); ok {
+			if v, ok := c.Leaf(op.name); ok {
 				q.filter("created "+op.sql+" ?", v)
 			}
 		}
@@ -71,8 +73,8 @@ func (q *listQuery) filter(cond string, arg any) {
 }
 
 // eq adds column = value when the parameter was given.
-func (q *listQuery) eq(f *form, param, column string) {
-	if v, ok := f.leaf(param); ok {
+func (q *listQuery) eq(f *form.Params, param, column string) {
+	if v, ok := f.Leaf(param); ok {
 		q.filter(column+" = ?", v)
 	}
 }

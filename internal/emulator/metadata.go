@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"strings"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // Stripe's metadata limits (https://docs.stripe.com/api/metadata).
@@ -14,7 +16,7 @@ const (
 // applyMetadata merges the metadata parameter into cur as Stripe does: an
 // empty value unsets its key, metadata="" clears every key, and the limits
 // apply to the result. cur is not modified.
-func applyMetadata(cur map[string]string, f *form) (map[string]string, *apiError) {
+func applyMetadata(cur map[string]string, f *form.Params) (map[string]string, *apiError) {
 	out := make(map[string]string, len(cur))
 	for k, v := range cur {
 		out[k] = v
@@ -22,11 +24,11 @@ func applyMetadata(cur map[string]string, f *form) (map[string]string, *apiError
 	if f == nil {
 		return out, nil
 	}
-	if f.isStr { // metadata= : validate allowed only "" here
+	if _, ok := f.Leaf(); ok { // metadata= : the spec allows only "" here
 		return map[string]string{}, nil
 	}
-	for _, k := range f.order {
-		v := f.children[k].str
+	for _, k := range f.Names() {
+		v, _ := f.Leaf(k)
 		param := "metadata[" + k + "]"
 		switch {
 		case strings.ContainsAny(k, "[]"):

@@ -3,8 +3,11 @@ package emulator
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 func TestApplyMetadata(t *testing.T) {
@@ -31,11 +34,11 @@ func TestApplyMetadata(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			vals, _ := url.ParseQuery(tt.query)
-			f, aerr := parseForm(vals)
-			if aerr != nil {
-				t.Fatal(aerr)
+			f, ferr := form.Parse(vals)
+			if ferr != nil {
+				t.Fatal(ferr)
 			}
-			got, aerr := applyMetadata(tt.cur, f.get("metadata"))
+			got, aerr := applyMetadata(tt.cur, f.Get("metadata"))
 			if tt.wantParam != "" {
 				if aerr == nil || aerr.Param != tt.wantParam {
 					t.Fatalf("got %v, want an error on %s", aerr, tt.wantParam)
@@ -49,7 +52,7 @@ func TestApplyMetadata(t *testing.T) {
 			for k, v := range got {
 				kv = append(kv, k+"="+v)
 			}
-			if s := strings.Join(sorted(kv), ","); s != tt.want {
+			if s := strings.Join(slices.Sorted(slices.Values(kv)), ","); s != tt.want {
 				t.Fatalf("got %s, want %s", s, tt.want)
 			}
 		})

@@ -1,5 +1,7 @@
 package emulator
 
+import "github.com/idgraph/idgraph/internal/emulator/form"
+
 // report is a VerificationReport as stored (JSON in the doc column).
 type report struct {
 	ID                string         `json:"id"`
@@ -81,7 +83,7 @@ type contactCheck struct {
 
 // render returns the wire object; the sensitive fields (sensitive.go)
 // appear only when expanded by name, as on Stripe.
-func (r *report) render(ex expansion) map[string]any {
+func (r *report) render(ex form.Expansion) map[string]any {
 	o := map[string]any{
 		"id":                   r.ID,
 		"object":               "identity.verification_report",
@@ -102,7 +104,7 @@ func (r *report) render(ex expansion) map[string]any {
 			"issued_date": d.IssuedDate, "expiration_date": d.ExpirationDate, "files": d.Files,
 		}
 		for name, val := range d.sensitive() {
-			if ex.has("document." + name) {
+			if ex.Has("document." + name) {
 				m[name] = val
 			}
 		}
@@ -114,7 +116,7 @@ func (r *report) render(ex expansion) map[string]any {
 			"last_name": n.LastName, "id_number_type": n.IDNumberType,
 		}
 		for name, val := range n.sensitive() {
-			if ex.has("id_number." + name) {
+			if ex.Has("id_number." + name) {
 				m[name] = val
 			}
 		}

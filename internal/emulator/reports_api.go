@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 const (
@@ -13,7 +15,7 @@ const (
 )
 
 func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
-	_, ex, ok := decodeExpand(w, r, specExpandOnly, "verification_report", false)
+	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_report", false)
 	if !ok {
 		return
 	}
@@ -35,7 +37,7 @@ func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) listReports(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, specListReports, "verification_report", true)
+	f, ex, ok := decodeExpand(w, r, form.ListReports, "verification_report", true)
 	if !ok {
 		return
 	}
@@ -89,12 +91,12 @@ func scanEvent(rows interface{ Scan(...any) error }) (any, error) {
 }
 
 func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specListEvents)
-	if aerr != nil {
-		writeError(w, aerr)
+	f, ferr := form.Decode(r, form.ListEvents)
+	if ferr != nil {
+		writeError(w, refused(ferr))
 		return
 	}
-	if _, aerr := parseExpand(f, expandableOf("event"), true); aerr != nil {
+	if _, aerr := parseExpand(f, "event", true); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -120,12 +122,12 @@ func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) retrieveEvent(w http.ResponseWriter, r *http.Request) {
-	f, aerr := decode(r, specExpandOnly)
-	if aerr != nil {
-		writeError(w, aerr)
+	f, ferr := form.Decode(r, form.ExpandOnly)
+	if ferr != nil {
+		writeError(w, refused(ferr))
 		return
 	}
-	if _, aerr := parseExpand(f, expandableOf("event"), false); aerr != nil {
+	if _, aerr := parseExpand(f, "event", false); aerr != nil {
 		writeError(w, aerr)
 		return
 	}

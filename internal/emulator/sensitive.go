@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // Sensitive verification results, as Stripe's guide "Access verification
@@ -81,23 +83,23 @@ func prefixed(prefix string, paths []string) []string {
 
 // sensitiveIn returns the sensitive paths that ex expands on object
 // (a session's include those of its last_verification_report), sorted.
-func sensitiveIn(ex expansion, object string) []string {
+func sensitiveIn(ex form.Expansion, object string) []string {
 	var out []string
 	switch object {
 	case "verification_session":
 		for _, p := range sensitiveSessionPaths {
-			if ex.has(p) {
+			if ex.Has(p) {
 				out = append(out, p)
 			}
 		}
 		for _, p := range sensitiveReportPaths {
-			if ex.has("last_verification_report." + p) {
+			if ex.Has("last_verification_report." + p) {
 				out = append(out, "last_verification_report."+p)
 			}
 		}
 	case "verification_report":
 		for _, p := range sensitiveReportPaths {
-			if ex.has(p) {
+			if ex.Has(p) {
 				out = append(out, p)
 			}
 		}
@@ -110,7 +112,7 @@ func sensitiveIn(ex expansion, object string) []string {
 // before the request does anything, whatever the objects hold: it is a
 // matter of the key's permissions. list says the paths were written with
 // "data.", to name them as the caller wrote them.
-func checkKeyKind(ctx context.Context, ex expansion, object string, list bool) *apiError {
+func checkKeyKind(ctx context.Context, ex form.Expansion, object string, list bool) *apiError {
 	paths := sensitiveIn(ex, object)
 	if len(paths) == 0 || keyKindFrom(ctx) == restrictedKey {
 		return nil
@@ -150,7 +152,7 @@ func checkWindow(now time.Time, paths []string, id string, processed int64) *api
 // checkSessionWindow applies checkWindow to a session, whose verification
 // was processed when its last report was made. rep is that report if the
 // caller has it already, else it is loaded when needed.
-func (e *Emulator) checkSessionWindow(ctx context.Context, q querier, s *session, ex expansion, rep *report) error {
+func (e *Emulator) checkSessionWindow(ctx context.Context, q querier, s *session, ex form.Expansion, rep *report) error {
 	paths := sensitiveIn(ex, "verification_session")
 	if len(paths) == 0 || s.LastReport == "" {
 		return nil

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/idgraph/idgraph/internal/emulator/form"
 	"github.com/stripe/stripe-go/v85"
 )
 
@@ -84,8 +85,8 @@ func TestSensitiveFieldsAreHiddenUnlessExpandedByName(t *testing.T) {
 		Options: sessionOptions{Document: &documentOptions{RequireIDNumber: ptr(true)}}}
 	r := newReport(s, "vr_1", epoch.Unix(), "")
 	s.VerifiedOutputs = outputsOf(r)
-	withParents := func(paths ...string) expansion {
-		ex := expansion{}
+	withParents := func(paths ...string) form.Expansion {
+		ex := form.Expansion{}
 		for _, p := range paths {
 			for {
 				ex[p] = true
@@ -119,7 +120,7 @@ func TestSensitiveFieldsAreHiddenUnlessExpandedByName(t *testing.T) {
 	}
 	for _, p := range sensitiveReportPaths {
 		t.Run(p, func(t *testing.T) {
-			if _, ok := lookup(r.render(expansion{}), p); ok {
+			if _, ok := lookup(r.render(form.Expansion{}), p); ok {
 				t.Errorf("shown without being expanded")
 			}
 			if v, ok := lookup(r.render(withParents(p)), p); !ok || v == nil {

@@ -1,5 +1,7 @@
 package emulator
 
+import "github.com/idgraph/idgraph/internal/emulator/form"
+
 // session is a VerificationSession as the store keeps it (JSON in the doc
 // column). Wire JSON is made by render, which decides what is shown
 // (client_secret and url only in requires_input, expandable fields only when
@@ -113,7 +115,7 @@ func (s *session) requiresIDNumber() bool {
 // render returns the wire object. A map marshals with sorted keys, which is
 // Stripe's own key order. ex says which expandable fields to include;
 // report is the expanded last_verification_report, or nil to render its ID.
-func (s *session) render(publicURL string, ex expansion, report map[string]any) map[string]any {
+func (s *session) render(publicURL string, ex form.Expansion, report map[string]any) map[string]any {
 	o := map[string]any{
 		"id":                       s.ID,
 		"object":                   "identity.verification_session",
@@ -154,13 +156,13 @@ func (s *session) render(publicURL string, ex expansion, report map[string]any) 
 	if s.VerificationFlow != "" {
 		o["verification_flow"] = s.VerificationFlow
 	}
-	if ex.has("provided_details") {
+	if ex.Has("provided_details") {
 		o["provided_details"] = nil
 		if s.ProvidedDetails != nil {
 			o["provided_details"] = s.ProvidedDetails
 		}
 	}
-	if ex.has("verified_outputs") {
+	if ex.Has("verified_outputs") {
 		o["verified_outputs"] = nil
 		if v := s.VerifiedOutputs; v != nil {
 			m := map[string]any{
@@ -174,7 +176,7 @@ func (s *session) render(publicURL string, ex expansion, report map[string]any) 
 			// The sensitive fields are sent only when expanded by name,
 			// and only to a key that may read them (sensitive.go).
 			for name, val := range v.sensitive() {
-				if ex.has("verified_outputs." + name) {
+				if ex.Has("verified_outputs." + name) {
 					m[name] = val
 				}
 			}

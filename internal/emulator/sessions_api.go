@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 const sessionsURL = "/v1/identity/verification_sessions"
 
 func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, specCreateSession, "verification_session", false)
+	f, ex, ok := decodeExpand(w, r, form.CreateSession, "verification_session", false)
 	if !ok {
 		return
 	}
@@ -29,13 +31,13 @@ func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
 }
 
 // sessionFromParams builds a new session from the create parameters.
-func sessionFromParams(f *form) (*session, *apiError) {
+func sessionFromParams(f *form.Params) (*session, *apiError) {
 	s := &session{}
 	if aerr := checkCreateValues(f); aerr != nil {
 		return nil, aerr
 	}
-	typ, hasType := f.leaf("type")
-	flow, hasFlow := f.leaf("verification_flow")
+	typ, hasType := f.Leaf("type")
+	flow, hasFlow := f.Leaf("verification_flow")
 	switch {
 	case hasType && hasFlow:
 		return nil, invalidRequest("verification_flow", "parameters_exclusive",
@@ -52,35 +54,35 @@ func sessionFromParams(f *form) (*session, *apiError) {
 		"related_customer":         &s.RelatedCustomer,
 		"related_customer_account": &s.RelatedCustomerAccount,
 	} {
-		if v, ok := f.leaf(param); ok {
+		if v, ok := f.Leaf(param); ok {
 			*dst = ptr(v)
 		}
 	}
-	if p := f.get("related_person"); p != nil {
-		a, _ := p.leaf("account")
-		pe, _ := p.leaf("person")
+	if p := f.Get("related_person"); p != nil {
+		a, _ := p.Leaf("account")
+		pe, _ := p.Leaf("person")
 		s.RelatedPerson = &relatedPerson{Account: a, Person: pe}
 	}
-	s.ReturnURL, _ = f.leaf("return_url")
-	md, aerr := applyMetadata(nil, f.get("metadata"))
+	s.ReturnURL, _ = f.Leaf("return_url")
+	md, aerr := applyMetadata(nil, f.Get("metadata"))
 	if aerr != nil {
 		return nil, aerr
 	}
 	s.Metadata = md
-	if err := applyOptions(&s.Options, f.get("options")); err != nil {
+	if err := applyOptions(&s.Options, f.Get("options")); err != nil {
 		return nil, err
 	}
-	applyProvided(s, f.get("provided_details"))
+	applyProvided(s, f.Get("provided_details"))
 	return s, nil
 }
 
 // applyOptions merges options[document] into o; options[document]="" unsets it.
-func applyOptions(o *sessionOptions, f *form) *apiError {
-	d := f.get("document")
+func applyOptions(o *sessionOptions, f *form.Params) *apiError {
+	d := f.Get("document")
 	if d == nil {
 		return nil
 	}
-	if d.isStr {
+	if _, ok := d.Leaf(); ok {
 		o.Document = nil
 		return nil
 	}
@@ -88,15 +90,15 @@ func applyOptions(o *sessionOptions, f *form) *apiError {
 	if o.Document != nil {
 		*doc = *o.Document
 	}
-	if at := d.get("allowed_types"); at != nil {
-		doc.AllowedTypes = at.list()
+	if at := d.Get("allowed_types"); at != nil {
+		doc.AllowedTypes = at.List()
 	}
 	for param, dst := range map[string]**bool{
 		"require_id_number":       &doc.RequireIDNumber,
 		"require_live_capture":    &doc.RequireLiveCapture,
 		"require_matching_selfie": &doc.RequireMatchingSelfie,
 	} {
-		b, err := d.boolean(param)
+		b, err := d.Bool(param)
 		if err != nil {
 			return invalidRequest("options[document]["+param+"]", "", "Invalid boolean: %v", err)
 		}
@@ -109,7 +111,7 @@ func applyOptions(o *sessionOptions, f *form) *apiError {
 }
 
 // applyProvided merges provided_details into s.
-func applyProvided(s *session, f *form) {
+func applyProvided(s *session, f *form.Params) {
 	if f == nil {
 		return
 	}
@@ -117,10 +119,10 @@ func applyProvided(s *session, f *form) {
 	if s.ProvidedDetails != nil {
 		*p = *s.ProvidedDetails
 	}
-	if v, ok := f.leaf("email"); ok {
+	if v, ok := f.Leaf("email"); ok {
 		p.Email = v
 	}
-	if v, ok := f.leaf("phone"); ok {
+	if v, ok := f.Leaf("phone"); ok {
 		p.Phone = v
 	}
 	s.ProvidedDetails = p
@@ -129,7 +131,7 @@ func applyProvided(s *session, f *form) {
 // retrieveSession only reads: the fresh client secret and url that Stripe
 // hands out on every retrieve are minted without a write (tokens.go).
 func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
-	_, ex, ok := decodeExpand(w, r, specExpandOnly, "verification_session", false)
+	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_session", false)
 	if !ok {
 		return
 	}
@@ -153,11 +155,11 @@ func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, specUpdateSession, "verification_session", false)
+	f, ex, ok := decodeExpand(w, r, form.UpdateSession, "verification_session", false)
 	if !ok {
 		return
 	}
-	if aerr := checkProvidedValues(f.get("provided_details")); aerr != nil {
+	if aerr := checkProvidedValues(f.Get("provided_details")); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -170,14 +172,14 @@ func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
 		if err := updateCheck(s); err != nil {
 			return nil, err
 		}
-		if v, ok := f.leaf("type"); ok {
+		if v, ok := f.Leaf("type"); ok {
 			s.Type, s.VerificationFlow = v, ""
 		}
-		if aerr := applyOptions(&s.Options, f.get("options")); aerr != nil {
+		if aerr := applyOptions(&s.Options, f.Get("options")); aerr != nil {
 			return nil, aerr
 		}
-		applyProvided(s, f.get("provided_details"))
-		md, aerr := applyMetadata(s.Metadata, f.get("metadata"))
+		applyProvided(s, f.Get("provided_details"))
+		md, aerr := applyMetadata(s.Metadata, f.Get("metadata"))
 		if aerr != nil {
 			return nil, aerr
 		}
@@ -200,7 +202,7 @@ func (e *Emulator) redactSession(w http.ResponseWriter, r *http.Request) {
 // sessionAction serves the POST /{id}/action endpoints, which take only
 // expand.
 func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
-	_, ex, ok := decodeExpand(w, r, specExpandOnly, "verification_session", false)
+	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_session", false)
 	if !ok {
 		return
 	}
@@ -215,7 +217,7 @@ func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act fun
 }
 
 func (e *Emulator) listSessions(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, specListSessions, "verification_session", true)
+	f, ex, ok := decodeExpand(w, r, form.ListSessions, "verification_session", true)
 	if !ok {
 		return
 	}
@@ -257,9 +259,9 @@ func scanSession(rows *sql.Rows) (any, error) {
 // renderSession renders s with fresh links when it awaits input
 // (tokens.go), loading its last report when that is expanded, and refuses
 // sensitive results past their 48-hour window (sensitive.go).
-func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex expansion) (map[string]any, error) {
+func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex form.Expansion) (map[string]any, error) {
 	var r *report
-	if ex.has("last_verification_report") && s.LastReport != "" {
+	if ex.Has("last_verification_report") && s.LastReport != "" {
 		var err error
 		if r, err = getReport(ctx, q, s.LastReport); err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
@@ -270,7 +272,7 @@ func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex 
 	}
 	var rep map[string]any
 	if r != nil {
-		rep = r.render(ex.sub("last_verification_report"))
+		rep = r.render(ex.Sub("last_verification_report"))
 	}
 	e.issueLinks(s)
 	return s.render(e.publicURL, ex, rep), nil

@@ -1,4 +1,4 @@
-package emulator
+package form
 
 import (
 	"net/url"
@@ -8,8 +8,8 @@ import (
 
 func TestFormListKeepsIndexOrder(t *testing.T) {
 	vals, _ := url.ParseQuery("expand[10]=c&expand[2]=b&expand[0]=a")
-	f, _ := parseForm(vals)
-	if got := strings.Join(f.get("expand").list(), ","); got != "a,b,c" {
+	f, _ := Parse(vals)
+	if got := strings.Join(f.Get("expand").List(), ","); got != "a,b,c" {
 		t.Fatalf("got %s", got)
 	}
 }

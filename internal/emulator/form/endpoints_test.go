@@ -1,4 +1,4 @@
-package emulator
+package form
 
 import (
 	"sort"
@@ -8,11 +8,15 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
+// specFile is the emulator's copy of Stripe's OpenAPI spec.
+const specFile = "../testdata/identity-openapi.json"
+
 // TestParamSpecsMirrorStripesSpec checks the hand-written parameter specs
 // against the request schemas and query parameters of Stripe's spec: the
 // same names, kinds and enum values, at every depth.
 func TestParamSpecsMirrorStripesSpec(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromFile("testdata/identity-openapi.json")
+	const sessionsURL, reportsURL = "/v1/identity/verification_sessions", "/v1/identity/verification_reports"
+	doc, err := openapi3.NewLoader().LoadFromFile(specFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,17 +35,17 @@ func TestParamSpecsMirrorStripesSpec(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		spec *param
+		spec *Spec
 		api  *openapi3.Schema
 	}{
-		{"create session", specCreateSession, body(sessionsURL, "POST")},
-		{"update session", specUpdateSession, body(sessionsURL+"/{session}", "POST")},
-		{"cancel session", specExpandOnly, body(sessionsURL+"/{session}/cancel", "POST")},
-		{"redact session", specExpandOnly, body(sessionsURL+"/{session}/redact", "POST")},
-		{"retrieve session", specExpandOnly, query(sessionsURL + "/{session}")},
-		{"list sessions", specListSessions, query(sessionsURL)},
-		{"retrieve report", specExpandOnly, query(reportsURL + "/{report}")},
-		{"list reports", specListReports, query(reportsURL)},
+		{"create session", CreateSession, body(sessionsURL, "POST")},
+		{"update session", UpdateSession, body(sessionsURL+"/{session}", "POST")},
+		{"cancel session", ExpandOnly, body(sessionsURL+"/{session}/cancel", "POST")},
+		{"redact session", ExpandOnly, body(sessionsURL+"/{session}/redact", "POST")},
+		{"retrieve session", ExpandOnly, query(sessionsURL + "/{session}")},
+		{"list sessions", ListSessions, query(sessionsURL)},
+		{"retrieve report", ExpandOnly, query(reportsURL + "/{report}")},
+		{"list reports", ListReports, query(reportsURL)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,7 +56,7 @@ func TestParamSpecsMirrorStripesSpec(t *testing.T) {
 	}
 }
 
-func mirrorDiff(p *param, s *openapi3.Schema, path string) []string {
+func mirrorDiff(p *Spec, s *openapi3.Schema, path string) []string {
 	var out []string
 	if s.AnyOf != nil {
 		// anyOf [X, enum [""]] is X that may be "" (emptyOK); the

@@ -1,7 +1,7 @@
-package emulator
+package form
 
 // The request parameters of each endpoint, mirrored from the request schemas
-// of Stripe's OpenAPI spec (API version 2026-08-26). params_spec_test.go walks
+// of Stripe's OpenAPI spec (API version 2026-08-26). endpoints_test.go walks
 // the spec and this mirror together, so a field, a type or an enum value that
 // differs fails the tests.
 
@@ -11,11 +11,11 @@ var (
 	documentTypes  = []string{"driving_license", "id_card", "passport"}
 	reportTypes    = []string{"document", "id_number"}
 	maxLen5000     = 5000
-	expandParam    = &param{kind: kArray, items: &param{kind: kString, maxLen: maxLen5000}}
-	metadataParam  = &param{kind: kMap, emptyOK: true}
-	optionsParam   = &param{kind: kObject, fields: map[string]*param{"document": documentOptionsParam}}
-	providedParam  = &param{kind: kObject, fields: map[string]*param{"email": {kind: kString}, "phone": {kind: kString}}}
-	listBaseFields = map[string]*param{
+	expandParam    = &Spec{kind: kArray, items: &Spec{kind: kString, maxLen: maxLen5000}}
+	metadataParam  = &Spec{kind: kMap, emptyOK: true}
+	optionsParam   = &Spec{kind: kObject, fields: map[string]*Spec{"document": documentOptionsParam}}
+	providedParam  = &Spec{kind: kObject, fields: map[string]*Spec{"email": {kind: kString}, "phone": {kind: kString}}}
+	listBaseFields = map[string]*Spec{
 		"ending_before":  {kind: kString, maxLen: maxLen5000},
 		"starting_after": {kind: kString, maxLen: maxLen5000},
 		"limit":          {kind: kInt},
@@ -24,15 +24,15 @@ var (
 )
 
 // documentOptionsParam is options[document]: an object, or "" to unset it.
-var documentOptionsParam = &param{kind: kObject, emptyOK: true, fields: map[string]*param{
-	"allowed_types":           {kind: kArray, items: &param{kind: kString, enum: documentTypes}},
+var documentOptionsParam = &Spec{kind: kObject, emptyOK: true, fields: map[string]*Spec{
+	"allowed_types":           {kind: kArray, items: &Spec{kind: kString, enum: documentTypes}},
 	"require_id_number":       {kind: kBool},
 	"require_live_capture":    {kind: kBool},
 	"require_matching_selfie": {kind: kBool},
 }}
 
-// specCreateSession is POST /v1/identity/verification_sessions.
-var specCreateSession = &param{kind: kObject, fields: map[string]*param{
+// CreateSession is POST /v1/identity/verification_sessions.
+var CreateSession = &Spec{kind: kObject, fields: map[string]*Spec{
 	"client_reference_id":      {kind: kString, maxLen: maxLen5000},
 	"expand":                   expandParam,
 	"metadata":                 metadataParam,
@@ -40,7 +40,7 @@ var specCreateSession = &param{kind: kObject, fields: map[string]*param{
 	"provided_details":         providedParam,
 	"related_customer":         {kind: kString, maxLen: maxLen5000},
 	"related_customer_account": {kind: kString, maxLen: maxLen5000},
-	"related_person": {kind: kObject, required: []string{"account", "person"}, fields: map[string]*param{
+	"related_person": {kind: kObject, required: []string{"account", "person"}, fields: map[string]*Spec{
 		"account": {kind: kString, maxLen: maxLen5000},
 		"person":  {kind: kString, maxLen: maxLen5000},
 	}},
@@ -49,8 +49,8 @@ var specCreateSession = &param{kind: kObject, fields: map[string]*param{
 	"verification_flow": {kind: kString, maxLen: maxLen5000},
 }}
 
-// specUpdateSession is POST /v1/identity/verification_sessions/{session}.
-var specUpdateSession = &param{kind: kObject, fields: map[string]*param{
+// UpdateSession is POST /v1/identity/verification_sessions/{session}.
+var UpdateSession = &Spec{kind: kObject, fields: map[string]*Spec{
 	"expand":           expandParam,
 	"metadata":         metadataParam,
 	"options":          optionsParam,
@@ -58,11 +58,12 @@ var specUpdateSession = &param{kind: kObject, fields: map[string]*param{
 	"type":             {kind: kString, enum: sessionTypes},
 }}
 
-// specExpandOnly is retrieve, cancel and redact: expand is their only parameter.
-var specExpandOnly = &param{kind: kObject, fields: map[string]*param{"expand": expandParam}}
+// ExpandOnly is the endpoints whose only parameter is expand: retrieve,
+// cancel and redact of a session, and retrieve of a report or an event.
+var ExpandOnly = &Spec{kind: kObject, fields: map[string]*Spec{"expand": expandParam}}
 
-// specListSessions is GET /v1/identity/verification_sessions.
-var specListSessions = &param{kind: kObject, fields: with(listBaseFields, map[string]*param{
+// ListSessions is GET /v1/identity/verification_sessions.
+var ListSessions = &Spec{kind: kObject, fields: with(listBaseFields, map[string]*Spec{
 	"client_reference_id":      {kind: kString, maxLen: maxLen5000},
 	"created":                  {kind: kIntOrRange},
 	"related_customer":         {kind: kString, maxLen: maxLen5000},
@@ -70,27 +71,27 @@ var specListSessions = &param{kind: kObject, fields: with(listBaseFields, map[st
 	"status":                   {kind: kString, enum: sessionStatus},
 })}
 
-// specListReports is GET /v1/identity/verification_reports.
-var specListReports = &param{kind: kObject, fields: with(listBaseFields, map[string]*param{
+// ListReports is GET /v1/identity/verification_reports.
+var ListReports = &Spec{kind: kObject, fields: with(listBaseFields, map[string]*Spec{
 	"client_reference_id":  {kind: kString, maxLen: maxLen5000},
 	"created":              {kind: kIntOrRange},
 	"type":                 {kind: kString, enum: reportTypes},
 	"verification_session": {kind: kString, maxLen: maxLen5000},
 })}
 
-// specListEvents is the subset of GET /v1/events that the emulator serves
+// ListEvents is the subset of GET /v1/events that the emulator serves
 // (https://docs.stripe.com/api/events/list; not in the Identity spec, so
-// not checked by params_spec_test.go). delivery_success is left out:
+// not checked by endpoints_test.go). delivery_success is left out:
 // there are no webhooks.
-var specListEvents = &param{kind: kObject, fields: with(listBaseFields, map[string]*param{
+var ListEvents = &Spec{kind: kObject, fields: with(listBaseFields, map[string]*Spec{
 	"created": {kind: kIntOrRange},
 	"type":    {kind: kString, maxLen: maxLen5000},
-	"types":   {kind: kArray, items: &param{kind: kString, maxLen: maxLen5000}},
+	"types":   {kind: kArray, items: &Spec{kind: kString, maxLen: maxLen5000}},
 })}
 
 // with returns a new map holding the entries of both.
-func with(a, b map[string]*param) map[string]*param {
-	m := make(map[string]*param, len(a)+len(b))
+func with(a, b map[string]*Spec) map[string]*Spec {
+	m := make(map[string]*Spec, len(a)+len(b))
 	for k, v := range a {
 		m[k] = v
 	}

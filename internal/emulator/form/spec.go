@@ -1,6 +1,7 @@
-package emulator
+package form
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,51 +19,55 @@ const (
 	kIntOrRange      // created=1 or created[gte]=1 (range_query_specs)
 )
 
-// param is one node of an endpoint's parameter spec, a hand-written mirror of
-// the request schema in Stripe's OpenAPI spec (params_spec_test.go checks the
-// mirror against the spec, so it cannot drift).
-type param struct {
+// Spec is one node of an endpoint's parameter spec, a hand-written mirror of
+// the request schema in Stripe's OpenAPI spec (endpoints.go holds each
+// endpoint's; endpoints_test.go checks them against the spec, so they
+// cannot drift).
+type Spec struct {
 	kind     kind
 	enum     []string
 	maxLen   int
-	fields   map[string]*param
-	items    *param
+	fields   map[string]*Spec
+	items    *Spec
 	emptyOK  bool     // "" is accepted and means "unset" (anyOf [..., enum [""]])
 	required []string // of an object's fields
 }
 
-// validate checks f against spec p (at path) and returns the first error in
-// Stripe's words, visiting fields in a stable order.
-func validate(f *form, p *param, path []string) *apiError {
-	name := formatParam(path)
+// Validate checks f against spec and returns the first refusal in Stripe's
+// words, visiting fields in a stable order.
+func Validate(f *Params, spec *Spec) *Error { return validate(f, spec, nil) }
+
+// validate checks f against spec p at path.
+func validate(f *Params, p *Spec, path []string) *Error {
+	name := ParamName(path)
 	switch p.kind {
 	case kString:
 		if !f.isStr {
-			return invalidRequest(name, "", "Invalid string: %s must be a string, not nested parameters", name)
+			return invalid(name, "", "Invalid string: %s must be a string, not nested parameters", name)
 		}
 		if f.str == "" && !p.emptyOK {
 			return errEmptyValue(name)
 		}
 		if p.maxLen > 0 && len(f.str) > p.maxLen {
-			return invalidRequest(name, "", "Invalid string: %s; must be at most %d characters", abbreviate(f.str), p.maxLen)
+			return invalid(name, "", "Invalid string: %s; must be at most %d characters", Abbreviate(f.str), p.maxLen)
 		}
-		if len(p.enum) > 0 && !(f.str == "" && p.emptyOK) && !contains(p.enum, f.str) {
-			return invalidRequest(name, "", "Invalid %s: must be one of %s", name, oneOf(p.enum))
+		if len(p.enum) > 0 && !(f.str == "" && p.emptyOK) && !slices.Contains(p.enum, f.str) {
+			return invalid(name, "", "Invalid %s: must be one of %s", name, oneOf(p.enum))
 		}
 	case kInt:
 		if !f.isStr {
-			return invalidRequest(name, "parameter_invalid_integer", "Invalid integer: %s must be an integer", name)
+			return invalid(name, "parameter_invalid_integer", "Invalid integer: %s must be an integer", name)
 		}
 		if _, err := strconv.ParseInt(f.str, 10, 64); err != nil {
-			return invalidRequest(name, "parameter_invalid_integer", "Invalid integer: %s", abbreviate(f.str))
+			return invalid(name, "parameter_invalid_integer", "Invalid integer: %s", Abbreviate(f.str))
 		}
 	case kBool:
 		if !f.isStr || (f.str != "true" && f.str != "false") {
-			return invalidRequest(name, "", "Invalid boolean: %s", abbreviate(f.str))
+			return invalid(name, "", "Invalid boolean: %s", Abbreviate(f.str))
 		}
 	case kIntOrRange:
 		if f.isStr {
-			return validate(f, &param{kind: kInt}, path)
+			return validate(f, &Spec{kind: kInt}, path)
 		}
 		return validate(f, rangeSpec, path)
 	case kMap:
@@ -70,12 +75,12 @@ func validate(f *form, p *param, path []string) *apiError {
 			if f.str == "" && p.emptyOK {
 				return nil
 			}
-			return invalidRequest(name, "", "Invalid object")
+			return invalid(name, "", "Invalid object")
 		}
 		for _, k := range f.order {
 			c := f.children[k]
 			if !c.isStr {
-				return invalidRequest(formatParam(append(path, k)), "", "Invalid string: %s must be a string, not nested parameters", formatParam(append(path, k)))
+				return invalid(ParamName(append(path, k)), "", "Invalid string: %s must be a string, not nested parameters", ParamName(append(path, k)))
 			}
 		}
 	case kArray:
@@ -83,11 +88,11 @@ func validate(f *form, p *param, path []string) *apiError {
 			if f.str == "" && p.emptyOK {
 				return nil
 			}
-			return invalidRequest(name, "", "Invalid array")
+			return invalid(name, "", "Invalid array")
 		}
 		for _, k := range f.order {
 			if _, err := strconv.Atoi(k); err != nil {
-				return invalidRequest(name, "", "Invalid array")
+				return invalid(name, "", "Invalid array")
 			}
 			if err := validate(f.children[k], p.items, append(path, k)); err != nil {
 				return err
@@ -98,12 +103,12 @@ func validate(f *form, p *param, path []string) *apiError {
 			if f.str == "" && p.emptyOK {
 				return nil
 			}
-			return invalidRequest(name, "", "Invalid object")
+			return invalid(name, "", "Invalid object")
 		}
 		for _, k := range f.order {
 			fp, ok := p.fields[k]
 			if !ok {
-				return errUnknownParam(formatParam(append(path, k)))
+				return errUnknownParam(ParamName(append(path, k)))
 			}
 			if err := validate(f.children[k], fp, append(path, k)); err != nil {
 				return err
@@ -111,25 +116,26 @@ func validate(f *form, p *param, path []string) *apiError {
 		}
 		for _, r := range p.required {
 			if _, ok := f.children[r]; !ok {
-				n := formatParam(append(path, r))
-				return invalidRequest(n, "parameter_missing", "Missing required param: %s.", n)
+				n := ParamName(append(path, r))
+				return invalid(n, "parameter_missing", "Missing required param: %s.", n)
 			}
 		}
 	}
 	return nil
 }
 
-var rangeSpec = &param{kind: kObject, fields: map[string]*param{
+var rangeSpec = &Spec{kind: kObject, fields: map[string]*Spec{
 	"gt": {kind: kInt}, "gte": {kind: kInt}, "lt": {kind: kInt}, "lte": {kind: kInt},
 }}
 
 // errUnknownParam is Stripe's answer for a parameter the endpoint does not take.
-func errUnknownParam(param string) *apiError {
-	return invalidRequest(param, "parameter_unknown", "Received unknown parameter: %s", param)
+func errUnknownParam(param string) *Error {
+	return invalid(param, "parameter_unknown", "Received unknown parameter: %s", param)
 }
 
-func errEmptyValue(name string) *apiError {
-	return invalidRequest(name, "parameter_invalid_empty",
+// errEmptyValue is Stripe's answer for "" where a value cannot be unset.
+func errEmptyValue(name string) *Error {
+	return invalid(name, "parameter_invalid_empty",
 		"You passed an empty string for '%s'. We assume empty values are an attempt to unset a parameter; however '%s' cannot be unset. You should remove '%s' from your request or supply a non-empty value.", name, name, name)
 }
 
@@ -144,18 +150,10 @@ func oneOf(vs []string) string {
 	return strings.Join(vs[:len(vs)-1], ", ") + ", or " + vs[len(vs)-1]
 }
 
-func abbreviate(s string) string {
+// Abbreviate shortens a value quoted in a refusal to its first 40 bytes.
+func Abbreviate(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "..."
 	}
 	return s
-}
-
-func contains(vs []string, s string) bool {
-	for _, v := range vs {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,9 +1,14 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/url"
+	"os"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 func TestParseExpand(t *testing.T) {
@@ -28,8 +33,8 @@ func TestParseExpand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			vals, _ := url.ParseQuery(tt.query)
-			f, _ := parseForm(vals)
-			ex, aerr := parseExpand(f, expandableOf(tt.object), tt.list)
+			f, _ := form.Parse(vals)
+			ex, aerr := parseExpand(f, tt.object, tt.list)
 			if tt.wantErr != "" {
 				if aerr == nil || !strings.Contains(aerr.Message, tt.wantErr) || aerr.Status != 400 {
 					t.Fatalf("got %v, want %q", aerr, tt.wantErr)
@@ -40,10 +45,43 @@ func TestParseExpand(t *testing.T) {
 				t.Fatal(aerr)
 			}
 			for _, p := range tt.want {
-				if !ex.has(p) {
+				if !ex.Has(p) {
 					t.Errorf("%s not expanded (%v)", p, ex)
 				}
 			}
 		})
+	}
+}
+
+// The expandable fields are the spec's x-expandableFields; the sensitive
+// paths are tested against the spec in sensitive_test.go.
+func TestExpandableFieldsAreTheSpecs(t *testing.T) {
+	b, err := os.ReadFile("testdata/identity-openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Components struct {
+			Schemas map[string]struct {
+				Expandable []string `json:"x-expandableFields"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(b, &spec); err != nil {
+		t.Fatal(err)
+	}
+	sameSet := func(what string, got, want []string) {
+		t.Helper()
+		if g, w := slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want)); !slices.Equal(g, w) {
+			t.Errorf("%s: %v, want %v", what, g, w)
+		}
+	}
+	sessionFields := spec.Components.Schemas["identity.verification_session"].Expandable
+	reportFields := spec.Components.Schemas["identity.verification_report"].Expandable
+	sameSet("a session's x-expandableFields", sessionExpandableFields, sessionFields)
+	sameSet("a report's x-expandableFields", reportExpandableFields, reportFields)
+
+	if got := expandableOf("event"); len(got) != 0 {
+		t.Errorf("an event expands %v", got)
 	}
 }

@@ -1,8 +1,7 @@
-package emulator
+package form
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,40 +11,40 @@ import (
 	"testing"
 )
 
-// fuzzEndpoints are the parameter specs that decode applies, with the object
-// each endpoint returns, for parseExpand.
+// fuzzEndpoints are the parameter specs that Decode applies, with the
+// object each endpoint returns (one of testObjects), for ParseExpand.
 var fuzzEndpoints = []struct {
 	name   string
-	spec   *param
+	spec   *Spec
 	object string
 	list   bool
 }{
-	{"create session", specCreateSession, "verification_session", false},
-	{"update session", specUpdateSession, "verification_session", false},
-	{"retrieve, cancel or redact session", specExpandOnly, "verification_session", false},
-	{"list sessions", specListSessions, "verification_session", true},
-	{"list reports", specListReports, "verification_report", true},
-	{"list events", specListEvents, "event", true},
+	{"create session", CreateSession, "verification_session", false},
+	{"update session", UpdateSession, "verification_session", false},
+	{"retrieve, cancel or redact session", ExpandOnly, "verification_session", false},
+	{"list sessions", ListSessions, "verification_session", true},
+	{"list reports", ListReports, "verification_report", true},
+	{"list events", ListEvents, "event", true},
 }
 
-// FuzzDecode sends arbitrary query strings and form bodies through decode,
-// the emulator's reading of a request's parameters (url parsing, parseForm,
-// validate), and then parseExpand, for every endpoint's spec. It checks that:
+// FuzzDecode sends arbitrary query strings and form bodies through Decode,
+// the emulator's reading of a request's parameters (url parsing, Parse,
+// Validate), and then ParseExpand, for every endpoint's spec. It checks that:
 //   - a body or query that Go's form parser refuses is refused;
-//   - every refusal is a 400 invalid_request_error whose body is JSON;
+//   - every refusal is a 400 with a message;
 //   - an accepted request keeps every value, each as one leaf, no more;
 //   - an accepted tree conforms to its spec, checked here independently of
-//     validate: known names only, required fields present, strings within
+//     Validate: known names only, required fields present, strings within
 //     maxLen and their enum, integers and booleans well formed, arrays
 //     indexed by integers, and so no deeper than the spec;
 //   - every accepted key is well formed: a non-empty name, then bracketed
 //     segments, which print back to the key itself;
 //   - an accepted expand[] names only paths the object can expand.
 //
-// The limits it relies on: a POST body over maxBodyBytes is refused (checked
+// The limits it relies on: a POST body over MaxBodyBytes is refused (checked
 // once below, as the fuzzer does not make megabyte inputs); strings have the
 // spec's maxLen (5000); depth is bounded by the spec, but only after
-// parseForm has built the whole tree (see the report on deep keys).
+// Parse has built the whole tree (see the report on deep keys).
 func FuzzDecode(f *testing.F) {
 	for _, s := range []struct {
 		which uint8
@@ -101,14 +100,18 @@ func FuzzDecode(f *testing.F) {
 	}
 
 	// A body one byte over the limit is refused, whatever it holds.
-	big := append([]byte("client_reference_id="), bytes.Repeat([]byte("x"), maxBodyBytes)...)
-	if _, aerr := decode(formRequest(true, "", big), specCreateSession); aerr == nil || aerr.Status != http.StatusRequestEntityTooLarge {
-		f.Fatalf("a body of %d bytes, over maxBodyBytes, was not refused: %v", len(big), aerr)
+	big := append([]byte("client_reference_id="), bytes.Repeat([]byte("x"), MaxBodyBytes)...)
+	if _, aerr := Decode(formRequest(true, "", big), CreateSession); aerr == nil || aerr.Status != http.StatusRequestEntityTooLarge {
+		f.Fatalf("a body of %d bytes, over MaxBodyBytes, was not refused: %v", len(big), aerr)
+	}
+	expandable := map[string][]string{}
+	for _, o := range testObjects(f) {
+		expandable[o.name] = o.expandable
 	}
 
 	f.Fuzz(func(t *testing.T, which uint8, post bool, query string, body []byte) {
 		ep := fuzzEndpoints[int(which)%len(fuzzEndpoints)]
-		form, aerr := decode(formRequest(post, query, body), ep.spec)
+		form, aerr := Decode(formRequest(post, query, body), ep.spec)
 
 		// What Go's form parsing makes of the request, as r.ParseForm does.
 		vals, err := url.ParseQuery(query)
@@ -128,13 +131,13 @@ func FuzzDecode(f *testing.F) {
 			return
 		}
 		if err != nil {
-			t.Fatalf("%s: decode accepted a request Go cannot parse (%v): query %q body %q", ep.name, err, query, body)
+			t.Fatalf("%s: Decode accepted a request Go cannot parse (%v): query %q body %q", ep.name, err, query, body)
 		}
 		n := 0
 		for k, vs := range vals {
 			n += len(vs)
 			segs, ok := splitKey(k)
-			if !ok || segs[0] == "" || formatParam(segs) != k {
+			if !ok || segs[0] == "" || ParamName(segs) != k {
 				t.Fatalf("%s: accepted the malformed key %q (segments %q)", ep.name, k, segs)
 			}
 			for _, s := range segs {
@@ -151,12 +154,12 @@ func FuzzDecode(f *testing.F) {
 		}
 		conforms(t, form, ep.spec, nil)
 
-		ex, aerr := parseExpand(form, expandableOf(ep.object), ep.list)
+		ex, aerr := ParseExpand(form, expandable[ep.object], ep.list)
 		if aerr == nil {
-			known := expandable(ep.object)
+			known := withParents(expandable[ep.object])
 			for p := range ex {
 				if !known[p] {
-					t.Fatalf("%s: parseExpand accepted %q, which %s cannot expand (expand[] %q)", ep.name, p, ep.object, form.get("expand").list())
+					t.Fatalf("%s: ParseExpand accepted %q, which %s cannot expand (expand[] %q)", ep.name, p, ep.object, form.Get("expand").List())
 				}
 			}
 		} else {
@@ -167,8 +170,8 @@ func FuzzDecode(f *testing.F) {
 }
 
 // keepsArrays fails t unless every array of strings in f lists each of its
-// items once: the list the endpoint reads (form.list) is the values sent.
-func keepsArrays(t *testing.T, f *form, p *param, path []string) {
+// items once: the list the endpoint reads (Params.List) is the values sent.
+func keepsArrays(t *testing.T, f *Params, p *Spec, path []string) {
 	t.Helper()
 	if f.isStr {
 		return
@@ -194,20 +197,20 @@ func keepsArrays(t *testing.T, f *form, p *param, path []string) {
 				// index, and form.list returns one of them twice and drops
 				// the other. validate should take canonical indexes only;
 				// drop this skip when it does.
-				t.Skipf("%s: indexes %q and %q are both %d (known bug)", formatParam(path), other, k, i)
+				t.Skipf("%s: indexes %q and %q are both %d (known bug)", ParamName(path), other, k, i)
 			}
 			seen[i] = k
 		}
-		got := f.list()
+		got := f.List()
 		slices.Sort(sent)
 		slices.Sort(got)
 		if !slices.Equal(got, sent) {
-			t.Fatalf("%s: the items sent are %q, the list read is %q", formatParam(path), sent, got)
+			t.Fatalf("%s: the items sent are %q, the list read is %q", ParamName(path), sent, got)
 		}
 	}
 }
 
-// formRequest is a request to decode: a GET with query, or a form POST
+// formRequest is a request to Decode: a GET with query, or a form POST
 // with body and query.
 func formRequest(post bool, query string, body []byte) *http.Request {
 	method := http.MethodGet
@@ -222,18 +225,15 @@ func formRequest(post bool, query string, body []byte) *http.Request {
 	return r
 }
 
-// assertRefusal checks that aerr is a client error with a JSON body.
-func assertRefusal(t *testing.T, aerr *apiError) {
+// assertRefusal checks that aerr is a 400 with a message.
+func assertRefusal(t *testing.T, aerr *Error) {
 	t.Helper()
-	if aerr.Status != http.StatusBadRequest || aerr.Type != errTypeInvalidRequest {
-		t.Fatalf("refusal %v; want a 400 %s", aerr, errTypeInvalidRequest)
-	}
-	if b, err := json.Marshal(aerr.body()); err != nil || !json.Valid(b) {
-		t.Fatalf("refusal %v: body is not JSON: %v", aerr, err)
+	if aerr.Status != http.StatusBadRequest || aerr.Message == "" {
+		t.Fatalf("refusal %v; want a 400 with a message", aerr)
 	}
 }
 
-func countLeaves(f *form) int {
+func countLeaves(f *Params) int {
 	if f.isStr {
 		return 1
 	}
@@ -244,7 +244,7 @@ func countLeaves(f *form) int {
 	return n
 }
 
-func formDepth(f *form) int {
+func formDepth(f *Params) int {
 	d := 0
 	for _, c := range f.children {
 		d = max(d, 1+formDepth(c))
@@ -252,7 +252,7 @@ func formDepth(f *form) int {
 	return d
 }
 
-func specDepth(p *param) int {
+func specDepth(p *Spec) int {
 	d := 0
 	switch p.kind {
 	case kObject:
@@ -270,9 +270,9 @@ func specDepth(p *param) int {
 // conforms fails t unless f fits spec p. It restates the spec's rules
 // rather than calling validate, so that a validate that lets something
 // through is caught.
-func conforms(t *testing.T, f *form, p *param, path []string) {
+func conforms(t *testing.T, f *Params, p *Spec, path []string) {
 	t.Helper()
-	name := formatParam(path)
+	name := ParamName(path)
 	if f.isStr && f.str == "" && p.emptyOK {
 		return
 	}
@@ -298,7 +298,7 @@ func conforms(t *testing.T, f *form, p *param, path []string) {
 		}
 	case kIntOrRange:
 		if f.isStr {
-			conforms(t, f, &param{kind: kInt}, path)
+			conforms(t, f, &Spec{kind: kInt}, path)
 		} else {
 			conforms(t, f, rangeSpec, path)
 		}
@@ -338,21 +338,4 @@ func conforms(t *testing.T, f *form, p *param, path []string) {
 			}
 		}
 	}
-}
-
-// expandable is every path that an expand[] of object may leave in an
-// expansion: the expandable paths and their dotted parents.
-func expandable(object string) map[string]bool {
-	known := map[string]bool{}
-	for _, p := range expandableOf(object) {
-		for {
-			known[p] = true
-			i := strings.LastIndexByte(p, '.')
-			if i < 0 {
-				break
-			}
-			p = p[:i]
-		}
-	}
-	return known
 }
