@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -103,4 +104,51 @@ func countRows(t *testing.T, h *harness, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestIdempotencyOnTheWire(t *testing.T) {
+	h := newHarness(t)
+	form := url.Values{"type": {"document"}}.Encode()
+	t.Run("a retry while the first request runs is a 409", func(t *testing.T) {
+		h.e.mu.Lock()
+		h.e.inflight["busy"] = true
+		h.e.mu.Unlock()
+		body := doJSON(t, h.formPost(t, "busy", form), http.StatusConflict)
+		if e := body["error"].(map[string]any); e["type"] != "idempotency_error" || e["code"] != "idempotency_key_in_use" {
+			t.Fatalf("got %v", e)
+		}
+	})
+	t.Run("a request rejected for its parameters is not recorded", func(t *testing.T) {
+		doJSON(t, h.formPost(t, "fix-me", "type=selfie"), http.StatusBadRequest)
+		// The same key with corrected parameters runs instead of failing
+		// with idempotency_error.
+		body := doJSON(t, h.formPost(t, "fix-me", form), http.StatusOK)
+		if body["object"] != "identity.verification_session" {
+			t.Fatalf("got %v", body)
+		}
+	})
+	t.Run("a replay says so and names the original request", func(t *testing.T) {
+		first, _ := http.DefaultClient.Do(h.formPost(t, "k", form))
+		first.Body.Close()
+		again, _ := http.DefaultClient.Do(h.formPost(t, "k", form))
+		again.Body.Close()
+		if again.Header.Get("Idempotent-Replayed") != "true" || again.Header.Get("Original-Request") != first.Header.Get("Request-Id") {
+			t.Fatalf("replay headers %v", again.Header)
+		}
+	})
+}
+
+// formPost builds an authenticated form POST that creates a session.
+func (h *harness) formPost(t *testing.T, key, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("POST", h.srv.URL+sessionsURL, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer sk_test_abc")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	return req
 }

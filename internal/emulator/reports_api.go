@@ -9,11 +9,6 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
-const (
-	reportsURL = "/v1/identity/verification_reports"
-	eventsURL  = "/v1/events"
-)
-
 func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
 	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_report", false)
 	if !ok {

@@ -10,8 +10,6 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
-const sessionsURL = "/v1/identity/verification_sessions"
-
 func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
 	f, ex, ok := decodeExpand(w, r, form.CreateSession, "verification_session", false)
 	if !ok {
