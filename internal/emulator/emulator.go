@@ -16,6 +16,9 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 )
 
+// apiVersion is the Stripe API version whose shapes the emulator answers with.
+const apiVersion = "2026-08-26"
+
 // Options configure an Emulator.
 type Options struct {
 	// Path is the SQLite file; "" means a private in-memory database (tests).

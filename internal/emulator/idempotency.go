@@ -225,6 +225,6 @@ func saveIdempotent(t *txn, status int, body []byte, sessionID string) error {
 		return err
 	}
 	_, err := t.ExecContext(t.ctx, `INSERT OR REPLACE INTO idempotency (key, fingerprint, status, body, request_id, created, session_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, ic.key, ic.fingerprint, status, body, t.reqID, t.now.Unix(), nullStr(sessionID))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, ic.key, ic.fingerprint, status, body, t.reqID, t.now.Unix(), nullIfEmpty(sessionID))
 	return err
 }

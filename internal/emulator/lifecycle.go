@@ -35,7 +35,7 @@ func createSession(t *txn, s *session) error {
 	if err := insertSession(t.ctx, t, s); err != nil {
 		return err
 	}
-	return recordEvent(t, "identity.verification_session.created", s)
+	return recordEvent(t, eventCreated, s)
 }
 
 // loadSession reads a session for an API operation: unknown IDs are 404.
@@ -71,7 +71,7 @@ func cancelSession(t *txn, id string) (*session, error) {
 	if err := updateSession(t.ctx, t, s); err != nil {
 		return nil, err
 	}
-	return s, recordEvent(t, "identity.verification_session.canceled", s)
+	return s, recordEvent(t, eventCanceled, s)
 }
 
 // Submit records the tester's choice on the hosted page (see
@@ -115,7 +115,7 @@ func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcom
 				return err
 			}
 			out = pageSession(s)
-			return recordEvent(t, "identity.verification_session.requires_input", s)
+			return recordEvent(t, eventRequiresInput, s)
 		}
 		s.Status = statusProcessing
 		s.LastError = nil
@@ -127,7 +127,7 @@ func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcom
 		due := s.DueAt
 		t.after = append(t.after, func() { e.schedule(s.ID, due) })
 		out = pageSession(s)
-		return recordEvent(t, "identity.verification_session.processing", s)
+		return recordEvent(t, eventProcessing, s)
 	})
 	return out, err
 }
@@ -150,7 +150,7 @@ func (e *Emulator) runDue(ctx context.Context, id string) error {
 			if err := updateSession(ctx, t, s); err != nil {
 				return err
 			}
-			return recordEvent(t, "identity.verification_session.redacted", s)
+			return recordEvent(t, eventRedacted, s)
 		}
 		return nil
 	})
@@ -166,7 +166,7 @@ func finishProcessing(t *txn, s *session) error {
 	}
 	s.LastReport = r.ID
 	s.PendingError, s.DueAt = "", 0
-	event := "identity.verification_session.verified"
+	event := eventVerified
 	if code == "" {
 		s.Status = statusVerified
 		s.VerifiedOutputs = outputsOf(r)
@@ -174,7 +174,7 @@ func finishProcessing(t *txn, s *session) error {
 		s.Status = statusRequiresInput
 		s.VerifiedOutputs = nil
 		s.LastError = newLastError(code)
-		event = "identity.verification_session.requires_input"
+		event = eventRequiresInput
 	}
 	if err := updateSession(t.ctx, t, s); err != nil {
 		return err

@@ -50,7 +50,7 @@ func (e *Emulator) redact(t *txn, id string) (*session, error) {
 	}
 	if s.Status == statusRequiresInput {
 		s.Status = statusCanceled
-		if err := recordEvent(t, "identity.verification_session.canceled", s); err != nil {
+		if err := recordEvent(t, eventCanceled, s); err != nil {
 			return nil, err
 		}
 	}

@@ -156,3 +156,11 @@ func nullInt(v int64) any {
 	}
 	return v
 }
+
+// nullIfEmpty is nil for "": NULL to SQL, null in JSON.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,57 @@
+package emulator
+
+import (
+	"encoding/json"
+)
+
+// The types of the events the emulator records: one for each transition of
+// a session (doc.go, "Transitions"), named as Stripe names them.
+const (
+	eventCreated       = "identity.verification_session.created"
+	eventProcessing    = "identity.verification_session.processing"
+	eventVerified      = "identity.verification_session.verified"
+	eventRequiresInput = "identity.verification_session.requires_input"
+	eventCanceled      = "identity.verification_session.canceled"
+	eventRedacted      = "identity.verification_session.redacted"
+)
+
+// event is a stored Stripe event: the session as it was at the transition.
+type event struct {
+	ID      string
+	Created int64
+	Type    string
+	ReqID   string
+	IdemKey string
+	Session session
+}
+
+// recordEvent stores an event for a transition of s. The snapshot leaves out
+// the client secret and url token: events are read by other parties
+// (webhook consumers) than the user the link is for.
+func recordEvent(t *txn, typ string, s *session) error {
+	snap := *s
+	snap.ClientSecret, snap.URLToken = "", ""
+	doc, err := json.Marshal(&snap)
+	if err != nil {
+		return err
+	}
+	_, err = t.ExecContext(t.ctx, `INSERT INTO events (id, created, type, session_id, request_id, idempotency_key, doc)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, newID(prefixEvent), t.now.Unix(), typ, s.ID, nullIfEmpty(t.reqID), nullIfEmpty(t.idemKey), doc)
+	return err
+}
+
+// render returns the event in Stripe's shape.
+func (ev *event) render(publicURL string) map[string]any {
+	req := map[string]any{"id": nullIfEmpty(ev.ReqID), "idempotency_key": nullIfEmpty(ev.IdemKey)}
+	return map[string]any{
+		"id":               ev.ID,
+		"object":           "event",
+		"api_version":      apiVersion,
+		"created":          ev.Created,
+		"data":             map[string]any{"object": ev.Session.render(publicURL, nil, nil)},
+		"livemode":         false,
+		"pending_webhooks": 0,
+		"request":          req,
+		"type":             ev.Type,
+	}
+}
