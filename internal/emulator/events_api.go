@@ -24,7 +24,8 @@ func scanEvent(rows interface{ Scan(...any) error }) (any, error) {
 	return ev, json.Unmarshal(doc, &ev.Session)
 }
 
-func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request) {
+// handleListEvents serves GET /v1/events.
+func (e *Emulator) handleListEvents(w http.ResponseWriter, r *http.Request) {
 	f, ferr := form.Decode(r, form.ListEvents)
 	if ferr != nil {
 		writeError(w, refused(ferr))
@@ -55,7 +56,8 @@ func (e *Emulator) listEvents(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, listObject(eventsURL, data, more))
 }
 
-func (e *Emulator) retrieveEvent(w http.ResponseWriter, r *http.Request) {
+// handleRetrieveEvent serves GET /v1/events/{id}.
+func (e *Emulator) handleRetrieveEvent(w http.ResponseWriter, r *http.Request) {
 	f, ferr := form.Decode(r, form.ExpandOnly)
 	if ferr != nil {
 		writeError(w, refused(ferr))

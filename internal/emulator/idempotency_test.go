@@ -74,7 +74,7 @@ func TestTheIdempotencyLookupIsInTheCreatesTransaction(t *testing.T) {
 	ic := &idemCtx{key: "k", fingerprint: fingerprint(req.WithContext(context.WithValue(req.Context(), keyKindKey{}, secretKey)), []byte(form))}
 	ctx := context.WithValue(context.WithValue(req.Context(), keyKindKey{}, secretKey), idemCtxKey{}, ic)
 	rec := httptest.NewRecorder()
-	h.e.createSession(rec, req.WithContext(ctx))
+	h.e.handleCreateSession(rec, req.WithContext(ctx))
 	if rec.Code != http.StatusOK || rec.Header().Get("Idempotent-Replayed") != "true" || !strings.Contains(rec.Body.String(), first["id"].(string)) {
 		t.Fatalf("got %d %s, want the first answer replayed", rec.Code, rec.Body)
 	}

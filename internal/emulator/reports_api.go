@@ -9,7 +9,8 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
-func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
+// handleRetrieveReport serves GET /v1/identity/verification_reports/{id}.
+func (e *Emulator) handleRetrieveReport(w http.ResponseWriter, r *http.Request) {
 	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_report", false)
 	if !ok {
 		return
@@ -31,7 +32,8 @@ func (e *Emulator) retrieveReport(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, rep.render(ex))
 }
 
-func (e *Emulator) listReports(w http.ResponseWriter, r *http.Request) {
+// handleListReports serves GET /v1/identity/verification_reports.
+func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
 	f, ex, ok := decodeExpand(w, r, form.ListReports, "verification_report", true)
 	if !ok {
 		return

@@ -19,16 +19,16 @@ const (
 // hosted page under /verify/.
 func (e *Emulator) routes() http.Handler {
 	api := http.NewServeMux()
-	api.HandleFunc("POST "+sessionsURL, e.createSession)
-	api.HandleFunc("GET "+sessionsURL, e.listSessions)
-	api.HandleFunc("GET "+sessionsURL+"/{id}", e.retrieveSession)
-	api.HandleFunc("POST "+sessionsURL+"/{id}", e.updateSession)
-	api.HandleFunc("POST "+sessionsURL+"/{id}/cancel", e.cancelSession)
-	api.HandleFunc("POST "+sessionsURL+"/{id}/redact", e.redactSession)
-	api.HandleFunc("GET "+reportsURL, e.listReports)
-	api.HandleFunc("GET "+reportsURL+"/{id}", e.retrieveReport)
-	api.HandleFunc("GET "+eventsURL, e.listEvents)
-	api.HandleFunc("GET "+eventsURL+"/{id}", e.retrieveEvent)
+	api.HandleFunc("POST "+sessionsURL, e.handleCreateSession)
+	api.HandleFunc("GET "+sessionsURL, e.handleListSessions)
+	api.HandleFunc("GET "+sessionsURL+"/{id}", e.handleRetrieveSession)
+	api.HandleFunc("POST "+sessionsURL+"/{id}", e.handleUpdateSession)
+	api.HandleFunc("POST "+sessionsURL+"/{id}/cancel", e.handleCancelSession)
+	api.HandleFunc("POST "+sessionsURL+"/{id}/redact", e.handleRedactSession)
+	api.HandleFunc("GET "+reportsURL, e.handleListReports)
+	api.HandleFunc("GET "+reportsURL+"/{id}", e.handleRetrieveReport)
+	api.HandleFunc("GET "+eventsURL, e.handleListEvents)
+	api.HandleFunc("GET "+eventsURL+"/{id}", e.handleRetrieveEvent)
 	// Anything else under /v1/, other methods included, is Stripe's
 	// "Unrecognized request URL" 404 rather than ServeMux's 405.
 	api.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errUnrecognizedURL(r)) })

@@ -10,7 +10,8 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
-func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
+// handleCreateSession serves POST /v1/identity/verification_sessions.
+func (e *Emulator) handleCreateSession(w http.ResponseWriter, r *http.Request) {
 	f, ex, ok := decodeExpand(w, r, form.CreateSession, "verification_session", false)
 	if !ok {
 		return
@@ -28,107 +29,10 @@ func (e *Emulator) createSession(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// sessionFromParams builds a new session from the create parameters.
-func sessionFromParams(f *form.Params) (*session, *apiError) {
-	s := &session{}
-	if aerr := checkCreateValues(f); aerr != nil {
-		return nil, aerr
-	}
-	typ, hasType := f.Leaf("type")
-	flow, hasFlow := f.Leaf("verification_flow")
-	switch {
-	case hasType && hasFlow:
-		return nil, invalidRequest("verification_flow", "parameters_exclusive",
-			"You may only specify one of these parameters: type, verification_flow.")
-	case hasFlow:
-		s.Type, s.VerificationFlow = "verification_flow", flow
-	case hasType:
-		s.Type = typ
-	default:
-		return nil, invalidRequest("type", "parameter_missing", "Missing required param: type.")
-	}
-	for param, dst := range map[string]**string{
-		"client_reference_id":      &s.ClientReferenceID,
-		"related_customer":         &s.RelatedCustomer,
-		"related_customer_account": &s.RelatedCustomerAccount,
-	} {
-		if v, ok := f.Leaf(param); ok {
-			*dst = ptr(v)
-		}
-	}
-	if p := f.Get("related_person"); p != nil {
-		a, _ := p.Leaf("account")
-		pe, _ := p.Leaf("person")
-		s.RelatedPerson = &relatedPerson{Account: a, Person: pe}
-	}
-	s.ReturnURL, _ = f.Leaf("return_url")
-	md, aerr := applyMetadata(nil, f.Get("metadata"))
-	if aerr != nil {
-		return nil, aerr
-	}
-	s.Metadata = md
-	if err := applyOptions(&s.Options, f.Get("options")); err != nil {
-		return nil, err
-	}
-	applyProvided(s, f.Get("provided_details"))
-	return s, nil
-}
-
-// applyOptions merges options[document] into o; options[document]="" unsets it.
-func applyOptions(o *sessionOptions, f *form.Params) *apiError {
-	d := f.Get("document")
-	if d == nil {
-		return nil
-	}
-	if _, ok := d.Leaf(); ok {
-		o.Document = nil
-		return nil
-	}
-	doc := &documentOptions{}
-	if o.Document != nil {
-		*doc = *o.Document
-	}
-	if at := d.Get("allowed_types"); at != nil {
-		doc.AllowedTypes = at.List()
-	}
-	for param, dst := range map[string]**bool{
-		"require_id_number":       &doc.RequireIDNumber,
-		"require_live_capture":    &doc.RequireLiveCapture,
-		"require_matching_selfie": &doc.RequireMatchingSelfie,
-	} {
-		b, err := d.Bool(param)
-		if err != nil {
-			return invalidRequest("options[document]["+param+"]", "", "Invalid boolean: %v", err)
-		}
-		if b != nil {
-			*dst = b
-		}
-	}
-	o.Document = doc
-	return nil
-}
-
-// applyProvided merges provided_details into s.
-func applyProvided(s *session, f *form.Params) {
-	if f == nil {
-		return
-	}
-	p := &providedDetails{}
-	if s.ProvidedDetails != nil {
-		*p = *s.ProvidedDetails
-	}
-	if v, ok := f.Leaf("email"); ok {
-		p.Email = v
-	}
-	if v, ok := f.Leaf("phone"); ok {
-		p.Phone = v
-	}
-	s.ProvidedDetails = p
-}
-
-// retrieveSession only reads: the fresh client secret and url that Stripe
+// handleRetrieveSession serves GET /v1/identity/verification_sessions/{id}.
+// It only reads: the fresh client secret and url that Stripe
 // hands out on every retrieve are minted without a write (tokens.go).
-func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
+func (e *Emulator) handleRetrieveSession(w http.ResponseWriter, r *http.Request) {
 	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_session", false)
 	if !ok {
 		return
@@ -152,7 +56,8 @@ func (e *Emulator) retrieveSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, o)
 }
 
-func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
+// handleUpdateSession serves POST /v1/identity/verification_sessions/{id}.
+func (e *Emulator) handleUpdateSession(w http.ResponseWriter, r *http.Request) {
 	f, ex, ok := decodeExpand(w, r, form.UpdateSession, "verification_session", false)
 	if !ok {
 		return
@@ -189,17 +94,19 @@ func (e *Emulator) updateSession(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (e *Emulator) cancelSession(w http.ResponseWriter, r *http.Request) {
-	e.sessionAction(w, r, cancelSession)
+// handleCancelSession serves POST /v1/identity/verification_sessions/{id}/cancel.
+func (e *Emulator) handleCancelSession(w http.ResponseWriter, r *http.Request) {
+	e.handleSessionAction(w, r, cancelSession)
 }
 
-func (e *Emulator) redactSession(w http.ResponseWriter, r *http.Request) {
-	e.sessionAction(w, r, e.redact)
+// handleRedactSession serves POST /v1/identity/verification_sessions/{id}/redact.
+func (e *Emulator) handleRedactSession(w http.ResponseWriter, r *http.Request) {
+	e.handleSessionAction(w, r, e.redact)
 }
 
-// sessionAction serves the POST /{id}/action endpoints, which take only
+// handleSessionAction serves the POST /{id}/action endpoints, which take only
 // expand.
-func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
+func (e *Emulator) handleSessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
 	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_session", false)
 	if !ok {
 		return
@@ -214,7 +121,8 @@ func (e *Emulator) sessionAction(w http.ResponseWriter, r *http.Request, act fun
 	})
 }
 
-func (e *Emulator) listSessions(w http.ResponseWriter, r *http.Request) {
+// handleListSessions serves GET /v1/identity/verification_sessions.
+func (e *Emulator) handleListSessions(w http.ResponseWriter, r *http.Request) {
 	f, ex, ok := decodeExpand(w, r, form.ListSessions, "verification_session", true)
 	if !ok {
 		return
