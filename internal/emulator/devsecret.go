@@ -45,7 +45,7 @@ func (e *Emulator) DevSigningSecret(ctx context.Context) ([]byte, error) {
 // INSERT OR IGNORE then SELECT: when two writers race, the first insert
 // wins and both read what it stored.
 func devSigningSecret(ctx context.Context, db *sql.DB) ([]byte, error) {
-	secret, err := readSetting(ctx, db, devSecretName)
+	secret, err := selectSetting(ctx, db, devSecretName)
 	if err == nil {
 		return checkDevSecret(secret)
 	}
@@ -59,7 +59,7 @@ func devSigningSecret(ctx context.Context, db *sql.DB) ([]byte, error) {
 	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)`, devSecretName, fresh); err != nil {
 		return nil, fmt.Errorf("emulator: store signing secret: %w", err)
 	}
-	secret, err = readSetting(ctx, db, devSecretName)
+	secret, err = selectSetting(ctx, db, devSecretName)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: read signing secret: %w", err)
 	}
@@ -73,7 +73,7 @@ func checkDevSecret(secret []byte) ([]byte, error) {
 	return secret, nil
 }
 
-func readSetting(ctx context.Context, q querier, name string) ([]byte, error) {
+func selectSetting(ctx context.Context, q querier, name string) ([]byte, error) {
 	var v []byte
 	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {

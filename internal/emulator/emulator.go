@@ -137,7 +137,7 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 	if e.reads, err = newReadDB(ctx, db); err != nil {
 		return fail(err)
 	}
-	due, err := dueSessions(ctx, db)
+	due, err := selectDueSessions(ctx, db)
 	if err != nil {
 		return fail(fmt.Errorf("pending transitions: %w", err))
 	}

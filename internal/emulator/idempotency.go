@@ -96,7 +96,7 @@ func (e *Emulator) idempotency(next http.Handler) http.Handler {
 			e.mu.Unlock()
 		}()
 
-		rec, err := lookupIdempotent(r.Context(), e.db, key, e.idempotencyNotBefore())
+		rec, err := selectIdempotent(r.Context(), e.db, key, e.idempotencyNotBefore())
 		switch {
 		case errors.Is(err, errNotFound):
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), idemCtxKey{}, ic)))
@@ -179,7 +179,7 @@ type idemRecord struct {
 	requestID   string
 }
 
-func lookupIdempotent(ctx context.Context, q querier, key string, notBefore int64) (*idemRecord, error) {
+func selectIdempotent(ctx context.Context, q querier, key string, notBefore int64) (*idemRecord, error) {
 	rec := new(idemRecord)
 	err := q.QueryRowContext(ctx, `SELECT fingerprint, status, body, request_id FROM idempotency WHERE key = ? AND created >= ?`,
 		key, notBefore).Scan(&rec.fingerprint, &rec.status, &rec.body, &rec.requestID)
@@ -202,7 +202,7 @@ func checkIdempotent(t *txn, notBefore int64) error {
 	if ic == nil {
 		return nil
 	}
-	rec, err := lookupIdempotent(t.ctx, t, ic.key, notBefore)
+	rec, err := selectIdempotent(t.ctx, t, ic.key, notBefore)
 	if errors.Is(err, errNotFound) {
 		return nil
 	}

@@ -40,7 +40,7 @@ func createSession(t *txn, s *session) error {
 
 // loadSession reads a session for an API operation: unknown IDs are 404.
 func loadSession(t *txn, id string) (*session, error) {
-	s, err := getSession(t.ctx, t, id)
+	s, err := selectSession(t.ctx, t, id)
 	if errors.Is(err, errNotFound) {
 		return nil, errNoSuch("verification_session", id)
 	}
@@ -104,7 +104,7 @@ func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcom
 			return fmt.Errorf("%w: %q", hostedpage.ErrInvalidOutcome, code)
 		}
 		s.LinkGen++
-		if err := useTokens(ctx, t, s.ID); err != nil { // those of the old, stored kind
+		if err := updateTokensUsed(ctx, t, s.ID); err != nil { // those of the old, stored kind
 			return err
 		}
 		if c, _ := lastErrorOf(code); code != "" && c.Check == "" {
@@ -137,7 +137,7 @@ func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcom
 // (the session may have moved on before the timer fired).
 func (e *Emulator) runDue(ctx context.Context, id string) error {
 	return e.write(ctx, func(t *txn) error {
-		s, err := getSession(ctx, t, id)
+		s, err := selectSession(ctx, t, id)
 		if err != nil {
 			return err
 		}

@@ -64,11 +64,11 @@ func TestPendingTransitionsResumeAfterRestart(t *testing.T) {
 	}
 	defer e2.Close()
 	clock2.Advance(29 * time.Second)
-	if got, _ := getSession(ctx, e2.db, s.ID); got.Status != statusProcessing {
+	if got, _ := selectSession(ctx, e2.db, s.ID); got.Status != statusProcessing {
 		t.Fatalf("early: %q", got.Status)
 	}
 	clock2.Advance(time.Second)
-	if got, _ := getSession(ctx, e2.db, s.ID); got.Status != statusVerified {
+	if got, _ := selectSession(ctx, e2.db, s.ID); got.Status != statusVerified {
 		t.Fatalf("after the delay: %q", got.Status)
 	}
 }

@@ -24,9 +24,9 @@ func TestReadDBAnswersAsThePoolDoes(t *testing.T) {
 		name string
 		read func(q querier) (any, error)
 	}{
-		{"a session", func(q querier) (any, error) { return getSession(ctx, q, vs.ID) }},
-		{"an unknown session", func(q querier) (any, error) { return getSession(ctx, q, "vs_unknown") }},
-		{"an unknown report", func(q querier) (any, error) { return getReport(ctx, q, "vr_unknown") }},
+		{"a session", func(q querier) (any, error) { return selectSession(ctx, q, vs.ID) }},
+		{"an unknown session", func(q querier) (any, error) { return selectSession(ctx, q, "vs_unknown") }},
+		{"an unknown report", func(q querier) (any, error) { return selectReport(ctx, q, "vr_unknown") }},
 		{"a query that is not prepared", func(q querier) (any, error) {
 			var n int
 			err := q.QueryRowContext(ctx, `SELECT count(*) FROM sessions`).Scan(&n)

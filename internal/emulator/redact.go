@@ -62,7 +62,7 @@ func (e *Emulator) redact(t *txn, id string) (*session, error) {
 	if err := updateSession(t.ctx, t, s); err != nil {
 		return nil, err
 	}
-	reports, err := reportsOf(t.ctx, t, s.ID)
+	reports, err := selectSessionReports(t.ctx, t, s.ID)
 	if err != nil {
 		return nil, err
 	}

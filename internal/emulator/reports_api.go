@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -16,7 +14,7 @@ func (e *Emulator) handleRetrieveReport(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	id := r.PathValue("id")
-	rep, err := getReport(r.Context(), e.db, id)
+	rep, err := selectReport(r.Context(), e.db, id)
 	if errors.Is(err, errNotFound) {
 		writeError(w, errNoSuch("verification_report", id))
 		return
@@ -46,14 +44,7 @@ func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
 	for _, p := range []string{"client_reference_id", "type", "verification_session"} {
 		q.eq(f, p, p)
 	}
-	docs, more, err := q.page(r.Context(), e.db, func(rows *sql.Rows) (any, error) {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		rep := new(report)
-		return rep, json.Unmarshal(doc, rep)
-	})
+	docs, more, err := q.page(r.Context(), e.db, scanReport)
 	if err != nil {
 		e.fail(w, r, err)
 		return

@@ -159,7 +159,7 @@ func (e *Emulator) checkSessionWindow(ctx context.Context, q querier, s *session
 	}
 	if rep == nil {
 		var err error
-		rep, err = getReport(ctx, q, s.LastReport)
+		rep, err = selectReport(ctx, q, s.LastReport)
 		if errors.Is(err, errNotFound) {
 			return nil // no report, nothing processed to guard (renderSession shows none either)
 		}

@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -39,7 +37,7 @@ func (e *Emulator) handleRetrieveSession(w http.ResponseWriter, r *http.Request)
 	}
 	ctx := readContext(r.Context())
 	id := r.PathValue("id")
-	s, err := getSession(ctx, e.reads, id)
+	s, err := selectSession(ctx, e.reads, id)
 	if errors.Is(err, errNotFound) {
 		writeError(w, errNoSuch("verification_session", id))
 		return
@@ -153,15 +151,6 @@ func (e *Emulator) handleListSessions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, listObject(sessionsURL, data, more))
 }
 
-func scanSession(rows *sql.Rows) (any, error) {
-	var doc []byte
-	if err := rows.Scan(&doc); err != nil {
-		return nil, err
-	}
-	s := new(session)
-	return s, json.Unmarshal(doc, s)
-}
-
 // renderSession renders s with fresh links when it awaits input
 // (tokens.go), loading its last report when that is expanded, and refuses
 // sensitive results past their 48-hour window (sensitive.go).
@@ -169,7 +158,7 @@ func (e *Emulator) renderSession(ctx context.Context, q querier, s *session, ex 
 	var r *report
 	if ex.Has("last_verification_report") && s.LastReport != "" {
 		var err error
-		if r, err = getReport(ctx, q, s.LastReport); err != nil && !errors.Is(err, errNotFound) {
+		if r, err = selectReport(ctx, q, s.LastReport); err != nil && !errors.Is(err, errNotFound) {
 			return nil, err
 		}
 	}

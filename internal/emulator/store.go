@@ -7,6 +7,11 @@ import (
 	"errors"
 )
 
+// The store keeps sessions and reports, each as its JSON doc beside the
+// columns that lists filter on (migrate.go). Its functions are named for
+// their SQL, insert, update and select, and take a querier: the pool, a
+// readDB (reads.go) or a write transaction.
+
 // errNotFound is returned by the store's lookups for an unknown ID.
 var errNotFound = errors.New("not found")
 
@@ -45,7 +50,7 @@ const (
 	sqlReportByID  = `SELECT doc FROM reports WHERE id = ?`
 )
 
-func getSession(ctx context.Context, q querier, id string) (*session, error) {
+func selectSession(ctx context.Context, q querier, id string) (*session, error) {
 	var doc []byte
 	err := q.QueryRowContext(ctx, sqlSessionByID, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -77,7 +82,7 @@ func updateReport(ctx context.Context, q querier, r *report) error {
 	return err
 }
 
-func getReport(ctx context.Context, q querier, id string) (*report, error) {
+func selectReport(ctx context.Context, q querier, id string) (*report, error) {
 	var doc []byte
 	err := q.QueryRowContext(ctx, sqlReportByID, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -90,8 +95,8 @@ func getReport(ctx context.Context, q querier, id string) (*report, error) {
 	return r, json.Unmarshal(doc, r)
 }
 
-// reportsOf returns every report of a session (for redaction).
-func reportsOf(ctx context.Context, q querier, sessionID string) ([]*report, error) {
+// selectSessionReports returns every report of a session (for redaction).
+func selectSessionReports(ctx context.Context, q querier, sessionID string) ([]*report, error) {
 	rows, err := q.QueryContext(ctx, `SELECT doc FROM reports WHERE verification_session = ?`, sessionID)
 	if err != nil {
 		return nil, err
@@ -99,22 +104,38 @@ func reportsOf(ctx context.Context, q querier, sessionID string) ([]*report, err
 	defer rows.Close()
 	var out []*report
 	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
+		r, err := scanReport(rows)
+		if err != nil {
 			return nil, err
 		}
-		r := new(report)
-		if err := json.Unmarshal(doc, r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+		out = append(out, r.(*report))
 	}
 	return out, rows.Err()
 }
 
-// tokenSession returns the session ID of a stored url token (the old kind,
+// scanSession reads a session from a row of its doc, for listQuery.page.
+func scanSession(rows *sql.Rows) (any, error) {
+	var doc []byte
+	if err := rows.Scan(&doc); err != nil {
+		return nil, err
+	}
+	s := new(session)
+	return s, json.Unmarshal(doc, s)
+}
+
+// scanReport reads a report from a row of its doc, for listQuery.page.
+func scanReport(rows *sql.Rows) (any, error) {
+	var doc []byte
+	if err := rows.Scan(&doc); err != nil {
+		return nil, err
+	}
+	r := new(report)
+	return r, json.Unmarshal(doc, r)
+}
+
+// selectTokenSession returns the session ID of a stored url token (the old kind,
 // see tokens.go) that is unused and was minted at or after notBefore.
-func tokenSession(ctx context.Context, q querier, token string, notBefore int64) (string, error) {
+func selectTokenSession(ctx context.Context, q querier, token string, notBefore int64) (string, error) {
 	var id string
 	err := q.QueryRowContext(ctx, `SELECT session_id FROM session_tokens WHERE token = ? AND used = 0 AND created >= ?`,
 		token, notBefore).Scan(&id)
@@ -124,15 +145,15 @@ func tokenSession(ctx context.Context, q querier, token string, notBefore int64)
 	return id, err
 }
 
-// useTokens spends every stored url token of a session: a url is single use.
-func useTokens(ctx context.Context, q querier, sessionID string) error {
+// updateTokensUsed spends every stored url token of a session: a url is single use.
+func updateTokensUsed(ctx context.Context, q querier, sessionID string) error {
 	_, err := q.ExecContext(ctx, `UPDATE session_tokens SET used = 1 WHERE session_id = ? AND used = 0`, sessionID)
 	return err
 }
 
-// dueSessions returns the sessions with a pending transition, to schedule
+// selectDueSessions returns the sessions with a pending transition, to schedule
 // them again after a restart.
-func dueSessions(ctx context.Context, q querier) (map[string]int64, error) {
+func selectDueSessions(ctx context.Context, q querier) (map[string]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, due_at FROM sessions WHERE due_at IS NOT NULL`)
 	if err != nil {
 		return nil, err

@@ -80,14 +80,14 @@ type linkSigner struct{ key []byte }
 // INSERT OR IGNORE then SELECT: emulators opening one new file at once all
 // get the key that was stored first.
 func loadLinkSigner(ctx context.Context, db *sql.DB) (*linkSigner, error) {
-	key, err := readSetting(ctx, db, linkKeyName)
+	key, err := selectSetting(ctx, db, linkKeyName)
 	if errors.Is(err, errNotFound) {
 		fresh := make([]byte, linkKeyLen)
 		_, _ = rand.Read(fresh) // never fails (crypto/rand)
 		if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)`, linkKeyName, fresh); err != nil {
 			return nil, fmt.Errorf("store the link key: %w", err)
 		}
-		key, err = readSetting(ctx, db, linkKeyName)
+		key, err = selectSetting(ctx, db, linkKeyName)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read the link key: %w", err)
@@ -231,17 +231,17 @@ func (e *Emulator) issueLinks(s *session) {
 func (e *Emulator) sessionByURLToken(ctx context.Context, q querier, token string) (*session, error) {
 	now := e.clock.Now()
 	if legacyToken(token) {
-		id, err := tokenSession(ctx, q, token, now.Add(-urlLifetime).Unix())
+		id, err := selectTokenSession(ctx, q, token, now.Add(-urlLifetime).Unix())
 		if err != nil {
 			return nil, err
 		}
-		return getSession(ctx, q, id)
+		return selectSession(ctx, q, id)
 	}
 	id, st, ok := parseURLToken(token)
 	if !ok || expired(st.issued, urlLifetime, now) {
 		return nil, errNotFound
 	}
-	s, err := getSession(ctx, q, id)
+	s, err := selectSession(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +261,7 @@ func (e *Emulator) sessionByClientSecret(ctx context.Context, q querier, secret 
 	if !ok || expired(st.issued, clientSecretLifetime, now) {
 		return nil, errNotFound
 	}
-	s, err := getSession(ctx, q, id)
+	s, err := selectSession(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}

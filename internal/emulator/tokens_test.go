@@ -255,7 +255,7 @@ func TestForgedLinksAreRefused(t *testing.T) {
 	ctx := context.Background()
 	vs := h.create(t, nil)
 	other := h.create(t, nil)
-	s, err := getSession(ctx, h.e.db, vs.ID)
+	s, err := selectSession(ctx, h.e.db, vs.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
