@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"slices"
-
-	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 )
 
 // The verification checks a submission can run (report.go renders one
@@ -136,12 +134,3 @@ const (
 	sessionTypeIDNumber = "id_number"
 	sessionTypeFlow     = "verification_flow"
 )
-
-// pageFailures are the hosted page's failure choices for s (failuresOf).
-func pageFailures(s *session) []hostedpage.Failure {
-	var out []hostedpage.Failure
-	for _, c := range failuresOf(s) {
-		out = append(out, hostedpage.Failure{Code: c.Code, Reason: c.Reason})
-	}
-	return out
-}

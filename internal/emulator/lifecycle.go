@@ -3,10 +3,6 @@ package emulator
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
-
-	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 )
 
 // Session statuses.
@@ -23,12 +19,14 @@ const (
 	redactionRedacted   = "redacted"
 )
 
-// redacted replaces personal data, as Stripe does.
-const redacted = "[redacted]"
+// The lifecycle's operations, each inside the write transaction of its
+// caller: the handlers (sessions_api.go), the hosted page's backend
+// (hostedpage_backend.go) and the timers of delayed transitions
+// (Emulator.schedule). Redaction is redact.go's.
 
-// createSession stores s, new in requires_input. Its links come with each
+// create stores s, new in requires_input. Its links come with each
 // rendering (tokens.go).
-func createSession(t *txn, s *session) error {
+func create(t *txn, s *session) error {
 	s.ID = newID(prefixSession)
 	s.Created = t.now.Unix()
 	s.Status = statusRequiresInput
@@ -38,13 +36,33 @@ func createSession(t *txn, s *session) error {
 	return recordEvent(t, eventCreated, s)
 }
 
-// loadSession reads a session for an API operation: unknown IDs are 404.
-func loadSession(t *txn, id string) (*session, error) {
-	s, err := selectSession(t.ctx, t, id)
+// retrieve reads a session for an API operation: an unknown ID is Stripe's
+// 404.
+func retrieve(ctx context.Context, q querier, id string) (*session, error) {
+	s, err := selectSession(ctx, q, id)
 	if errors.Is(err, errNotFound) {
 		return nil, errNoSuch("verification_session", id)
 	}
 	return s, err
+}
+
+// update applies change to session id and stores it, if the session can
+// be updated (updateCheck).
+func update(t *txn, id string, change func(*session) *apiError) (*session, error) {
+	s, err := retrieve(t.ctx, t, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := updateCheck(s); err != nil {
+		return nil, err
+	}
+	if aerr := change(s); aerr != nil {
+		return nil, aerr
+	}
+	if err := updateSession(t.ctx, t, s); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // updateCheck refuses updates that Stripe refuses: of redacted sessions and
@@ -59,8 +77,9 @@ func updateCheck(s *session) error {
 	return nil
 }
 
-func cancelSession(t *txn, id string) (*session, error) {
-	s, err := loadSession(t, id)
+// cancel cancels a session that awaits input.
+func cancel(t *txn, id string) (*session, error) {
+	s, err := retrieve(t.ctx, t, id)
 	if err != nil {
 		return nil, err
 	}
@@ -74,62 +93,41 @@ func cancelSession(t *txn, id string) (*session, error) {
 	return s, recordEvent(t, eventCanceled, s)
 }
 
-// Submit records the tester's choice on the hosted page (see
-// hostedpage.Backend). A submission spends every link of the session, url
-// tokens and client secrets alike (tokens.go).
+// submit moves s, which awaits input, on with the tester's choice on the
+// hosted page (hostedpage_backend.go): code "" passes, a code of the
+// catalogue fails (lasterror.go). A submission spends every link of the
+// session, url tokens and client secrets alike (tokens.go).
 //
 // A failure of the user's session (abandoned, consent_declined,
 // device_not_supported, country_not_supported, under_supported_age: the
 // catalogue's codes of no check) happens before anything is submitted for
 // checking, so it goes back to requires_input at once, without processing
-// and without a report. A code that does not fit the session (failuresOf)
-// is ErrInvalidOutcome.
-func (e *Emulator) Submit(ctx context.Context, token string, o hostedpage.Outcome) (hostedpage.Session, error) {
-	var out hostedpage.Session
-	err := e.write(ctx, func(t *txn) error {
-		s, err := e.sessionByURLToken(ctx, t, token)
-		if errors.Is(err, errNotFound) {
-			return hostedpage.ErrNotFound
-		}
-		if err != nil {
+// and without a report. Anything else goes to processing, and to its
+// outcome after the processing delay (finishProcessing).
+func (e *Emulator) submit(t *txn, s *session, code string) error {
+	s.LinkGen++
+	if err := updateTokensUsed(t.ctx, t, s.ID); err != nil { // those of the old, stored kind
+		return err
+	}
+	if c, _ := lastErrorOf(code); code != "" && c.Check == "" {
+		// The user left, or could not go on: no processing; the next
+		// retrieve gives a new link for another try.
+		s.LastError = newLastError(code)
+		if err := updateSession(t.ctx, t, s); err != nil {
 			return err
 		}
-		if s.Status != statusRequiresInput || s.Redaction != "" {
-			return hostedpage.ErrNotSubmittable
-		}
-		code := o.ErrorCode
-		if o.Abandon {
-			code = codeAbandoned
-		} else if code != "" && !slices.ContainsFunc(failuresOf(s), func(c lastErrorCode) bool { return c.Code == code }) {
-			return fmt.Errorf("%w: %q", hostedpage.ErrInvalidOutcome, code)
-		}
-		s.LinkGen++
-		if err := updateTokensUsed(ctx, t, s.ID); err != nil { // those of the old, stored kind
-			return err
-		}
-		if c, _ := lastErrorOf(code); code != "" && c.Check == "" {
-			// The user left, or could not go on: no processing; the next
-			// retrieve gives a new link for another try.
-			s.LastError = newLastError(code)
-			if err := updateSession(ctx, t, s); err != nil {
-				return err
-			}
-			out = pageSession(s)
-			return recordEvent(t, eventRequiresInput, s)
-		}
-		s.Status = statusProcessing
-		s.LastError = nil
-		s.PendingError = o.ErrorCode
-		s.DueAt = t.now.Add(e.delay).UnixNano()
-		if err := updateSession(ctx, t, s); err != nil {
-			return err
-		}
-		due := s.DueAt
-		t.after = append(t.after, func() { e.schedule(s.ID, due) })
-		out = pageSession(s)
-		return recordEvent(t, eventProcessing, s)
-	})
-	return out, err
+		return recordEvent(t, eventRequiresInput, s)
+	}
+	s.Status = statusProcessing
+	s.LastError = nil
+	s.PendingError = code
+	s.DueAt = t.now.Add(e.delay).UnixNano()
+	if err := updateSession(t.ctx, t, s); err != nil {
+		return err
+	}
+	due := s.DueAt
+	t.after = append(t.after, func() { e.schedule(s.ID, due) })
+	return recordEvent(t, eventProcessing, s)
 }
 
 // runDue applies the pending transition of a session: the outcome of

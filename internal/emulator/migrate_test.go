@@ -47,7 +47,7 @@ func TestPendingTransitionsResumeAfterRestart(t *testing.T) {
 	var s *session
 	if err := e.write(ctx, func(t *txn) error {
 		s = &session{Type: "document"}
-		return createSession(t, s)
+		return create(t, s)
 	}); err != nil {
 		t.Fatal(err)
 	}

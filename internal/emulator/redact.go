@@ -38,7 +38,7 @@ import (
 // is sent (see runDue). Redacting a session in requires_input cancels it.
 // Redacting again is a no-op.
 func (e *Emulator) redact(t *txn, id string) (*session, error) {
-	s, err := loadSession(t, id)
+	s, err := retrieve(t.ctx, t, id)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (e *Emulator) redact(t *txn, id string) (*session, error) {
 			return nil, err
 		}
 	}
-	if err := scrub(s, redactSession); err != nil {
+	if err := scrub(s, redactSessionJSON); err != nil {
 		return nil, err
 	}
 	s.Redaction = redactionProcessing
@@ -67,7 +67,7 @@ func (e *Emulator) redact(t *txn, id string) (*session, error) {
 		return nil, err
 	}
 	for _, r := range reports {
-		if err := scrub(r, redactReport); err != nil {
+		if err := scrub(r, redactReportJSON); err != nil {
 			return nil, err
 		}
 		if err := updateReport(t.ctx, t, r); err != nil {
@@ -143,7 +143,7 @@ func scrubRows(t *txn, query, update, sessionID string) error {
 		return err
 	}
 	for _, r := range all {
-		doc, err := scrubJSON(r.doc, redactSession)
+		doc, err := scrubJSON(r.doc, redactSessionJSON)
 		if err != nil {
 			return err
 		}
@@ -154,9 +154,9 @@ func scrubRows(t *txn, query, update, sessionID string) error {
 	return nil
 }
 
-// redactSession scrubs a session object; an error object (a recorded
+// redactSessionJSON scrubs a session object; an error object (a recorded
 // answer that failed) has nothing personal and is left as it is.
-func redactSession(o map[string]any) {
+func redactSessionJSON(o map[string]any) {
 	if _, isError := o["error"]; isError {
 		return
 	}
@@ -175,12 +175,12 @@ func redactSession(o map[string]any) {
 		redactPerson(v)
 	}
 	if r, ok := o["last_verification_report"].(map[string]any); ok { // expanded
-		redactReport(r)
+		redactReportJSON(r)
 	}
 }
 
-// redactReport scrubs a report object.
-func redactReport(o map[string]any) {
+// redactReportJSON scrubs a report object.
+func redactReportJSON(o map[string]any) {
 	for _, k := range []string{"document", "id_number"} {
 		if m, ok := o[k].(map[string]any); ok {
 			redactPerson(m)
@@ -196,6 +196,9 @@ func redactReport(o map[string]any) {
 		}
 	}
 }
+
+// redacted replaces personal data, as Stripe does.
+const redacted = "[redacted]"
 
 // notPersonal are the fields of verified outputs and of the document and
 // ID number checks that redaction keeps.

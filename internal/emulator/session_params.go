@@ -17,7 +17,7 @@ func sessionFromParams(f *form.Params) (*session, *apiError) {
 		return nil, invalidRequest("verification_flow", "parameters_exclusive",
 			"You may only specify one of these parameters: type, verification_flow.")
 	case hasFlow:
-		s.Type, s.VerificationFlow = "verification_flow", flow
+		s.Type, s.VerificationFlow = sessionTypeFlow, flow
 	case hasType:
 		s.Type = typ
 	default:
@@ -48,6 +48,24 @@ func sessionFromParams(f *form.Params) (*session, *apiError) {
 	}
 	applyProvided(s, f.Get("provided_details"))
 	return s, nil
+}
+
+// applyUpdate applies the update parameters to s: a type replaces a
+// verification flow; options, provided details and metadata merge.
+func applyUpdate(s *session, f *form.Params) *apiError {
+	if v, ok := f.Leaf("type"); ok {
+		s.Type, s.VerificationFlow = v, ""
+	}
+	if aerr := applyOptions(&s.Options, f.Get("options")); aerr != nil {
+		return aerr
+	}
+	applyProvided(s, f.Get("provided_details"))
+	md, aerr := applyMetadata(s.Metadata, f.Get("metadata"))
+	if aerr != nil {
+		return aerr
+	}
+	s.Metadata = md
+	return nil
 }
 
 // applyOptions merges options[document] into o; options[document]="" unsets it.

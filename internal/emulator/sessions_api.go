@@ -20,7 +20,7 @@ func (e *Emulator) handleCreateSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.mutate(w, r, func(t *txn) (any, error) {
-		if err := createSession(t, s); err != nil {
+		if err := create(t, s); err != nil {
 			return nil, err
 		}
 		return e.renderSession(t.ctx, t, s, ex)
@@ -36,12 +36,7 @@ func (e *Emulator) handleRetrieveSession(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	ctx := readContext(r.Context())
-	id := r.PathValue("id")
-	s, err := selectSession(ctx, e.reads, id)
-	if errors.Is(err, errNotFound) {
-		writeError(w, errNoSuch("verification_session", id))
-		return
-	}
+	s, err := retrieve(ctx, e.reads, r.PathValue("id"))
 	if err != nil {
 		e.fail(w, r, err)
 		return
@@ -66,26 +61,8 @@ func (e *Emulator) handleUpdateSession(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	e.mutate(w, r, func(t *txn) (any, error) {
-		s, err := loadSession(t, id)
+		s, err := update(t, id, func(s *session) *apiError { return applyUpdate(s, f) })
 		if err != nil {
-			return nil, err
-		}
-		if err := updateCheck(s); err != nil {
-			return nil, err
-		}
-		if v, ok := f.Leaf("type"); ok {
-			s.Type, s.VerificationFlow = v, ""
-		}
-		if aerr := applyOptions(&s.Options, f.Get("options")); aerr != nil {
-			return nil, aerr
-		}
-		applyProvided(s, f.Get("provided_details"))
-		md, aerr := applyMetadata(s.Metadata, f.Get("metadata"))
-		if aerr != nil {
-			return nil, aerr
-		}
-		s.Metadata = md
-		if err := updateSession(t.ctx, t, s); err != nil {
 			return nil, err
 		}
 		return e.renderSession(t.ctx, t, s, ex)
@@ -94,7 +71,7 @@ func (e *Emulator) handleUpdateSession(w http.ResponseWriter, r *http.Request) {
 
 // handleCancelSession serves POST /v1/identity/verification_sessions/{id}/cancel.
 func (e *Emulator) handleCancelSession(w http.ResponseWriter, r *http.Request) {
-	e.handleSessionAction(w, r, cancelSession)
+	e.handleSessionAction(w, r, cancel)
 }
 
 // handleRedactSession serves POST /v1/identity/verification_sessions/{id}/redact.

@@ -13,8 +13,6 @@ import (
 	"math/big"
 	"strings"
 	"time"
-
-	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 )
 
 // A session's links are its url token, the last segment of its url and the
@@ -284,21 +282,4 @@ func legacyToken(token string) bool {
 		}
 	}
 	return true
-}
-
-// SessionByToken resolves the token of a session's url for the hosted page
-// (see hostedpage.Backend). It writes nothing.
-func (e *Emulator) SessionByToken(ctx context.Context, token string) (hostedpage.Session, error) {
-	s, err := e.sessionByURLToken(readContext(ctx), e.reads, token)
-	if errors.Is(err, errNotFound) {
-		return hostedpage.Session{}, hostedpage.ErrNotFound
-	}
-	if err != nil {
-		return hostedpage.Session{}, err
-	}
-	return pageSession(s), nil
-}
-
-func pageSession(s *session) hostedpage.Session {
-	return hostedpage.Session{ID: s.ID, Type: s.Type, Status: s.Status, ReturnURL: s.ReturnURL, Failures: pageFailures(s)}
 }

@@ -351,7 +351,7 @@ func TestLinksOutliveARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &session{Type: "document"}
-	if err := e.write(ctx, func(t *txn) error { return createSession(t, s) }); err != nil {
+	if err := e.write(ctx, func(t *txn) error { return create(t, s) }); err != nil {
 		t.Fatal(err)
 	}
 	e.issueLinks(s)
