@@ -22,7 +22,7 @@ const (
 // The lifecycle's operations, each inside the write transaction of its
 // caller: the handlers (sessions_api.go), the hosted page's backend
 // (hostedpage_backend.go) and the timers of delayed transitions
-// (Emulator.schedule). Redaction is redact.go's.
+// (schedule.go). Redaction is redact.go's.
 
 // create stores s, new in requires_input. Its links come with each
 // rendering (tokens.go).
