@@ -4,17 +4,6 @@ import (
 	"slices"
 )
 
-// The verification checks a submission can run (report.go renders one
-// section of the report for each): the checks of Stripe's report, named as
-// its sections are.
-const (
-	checkDocument = "document"
-	checkIDNumber = "id_number"
-	checkSelfie   = "selfie"
-	checkEmail    = "email"
-	checkPhone    = "phone"
-)
-
 // lastErrorCode is one of Stripe's last_error codes (the spec's
 // gelato_session_last_error.code) with what the emulator knows of it.
 type lastErrorCode struct {
@@ -95,42 +84,3 @@ func failuresOf(s *session) []lastErrorCode {
 	}
 	return out
 }
-
-// checksOf returns the checks a submission of s runs, as Stripe's
-// verification checks guide describes them
-// (https://docs.stripe.com/identity/verification-checks): a document
-// session checks the document, plus a selfie and the ID number when its
-// options require them; an id_number session checks the ID number. A
-// verification_flow session is played as a document session (the emulator
-// does not model flows, which are configured in the Dashboard) that also
-// checks the email address and the phone number it was given in
-// provided_details: email and phone checks are only reachable through
-// flows, as the API's options have no email or phone.
-func checksOf(s *session) []string {
-	var out []string
-	if s.Type != sessionTypeIDNumber {
-		out = append(out, checkDocument)
-		if s.requiresSelfie() {
-			out = append(out, checkSelfie)
-		}
-	}
-	if s.Type == sessionTypeIDNumber || s.requiresIDNumber() {
-		out = append(out, checkIDNumber)
-	}
-	if s.Type == sessionTypeFlow {
-		if providedEmail(s) != nil {
-			out = append(out, checkEmail)
-		}
-		if providedPhone(s) != nil {
-			out = append(out, checkPhone)
-		}
-	}
-	return out
-}
-
-// Session types.
-const (
-	sessionTypeDocument = "document"
-	sessionTypeIDNumber = "id_number"
-	sessionTypeFlow     = "verification_flow"
-)

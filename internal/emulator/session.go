@@ -2,6 +2,13 @@ package emulator
 
 import "github.com/idgraph/idgraph/internal/emulator/form"
 
+// Session types.
+const (
+	sessionTypeDocument = "document"
+	sessionTypeIDNumber = "id_number"
+	sessionTypeFlow     = "verification_flow"
+)
+
 // session is a VerificationSession as the store keeps it (JSON in the doc
 // column). Wire JSON is made by render, which decides what is shown
 // (client_secret and url only in requires_input, expandable fields only when
