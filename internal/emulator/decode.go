@@ -10,7 +10,7 @@ import (
 // list of them if list) and reads its expand[], refusing sensitive paths to
 // a secret key (sensitive.go). On a bad request it writes Stripe's error and
 // reports false.
-func decodeExpand(w http.ResponseWriter, r *http.Request, spec *form.Spec, object string, list bool) (*form.Params, form.Expansion, bool) {
+func decodeExpand(w http.ResponseWriter, r *http.Request, spec *form.Spec, object *apiObject, list bool) (*form.Params, form.Expansion, bool) {
 	f, ferr := form.Decode(r, spec)
 	aerr := refused(ferr)
 	if aerr == nil {
@@ -23,4 +23,11 @@ func decodeExpand(w http.ResponseWriter, r *http.Request, spec *form.Spec, objec
 	}
 	writeError(w, aerr)
 	return nil, form.Expansion{}, false
+}
+
+// parseExpand reads the expand[] parameter of a request whose answer is
+// object (a list of them if list).
+func parseExpand(f *form.Params, object *apiObject, list bool) (form.Expansion, *apiError) {
+	ex, err := form.ParseExpand(f, object.expandable, list)
+	return ex, refused(err)
 }

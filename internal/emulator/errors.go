@@ -67,36 +67,18 @@ func refused(err *form.Error) *apiError {
 	return &apiError{Status: err.Status, Type: errTypeInvalidRequest, Code: err.Code, Param: err.Param, Message: err.Message}
 }
 
-// noSuchNames are the names Stripe's resource_missing errors give each
-// object (by the emulator's own name for it): the path parameter that holds
-// its ID (the spec's {session} and {report}; /v1/events/{id}), the name a
-// retrieve's message uses ("No such VerificationSession: 'vs_…'"), and the
-// one a list's starting_after or ending_before message uses.
-//
-// Sources: the spec for the path parameters; for the session's retrieve
-// message, the message Stripe answers (quoted by integrations that match
-// on it); for the list's, idgraph's tenancy package (notfound.go), which
-// spells it "verificationsession". Stripe documents neither message, and
-// none for reports: the report's follow the session's (doc.go).
-var noSuchNames = map[string]struct{ param, retrieve, list string }{
-	"verification_session": {"session", "VerificationSession", "verificationsession"},
-	"verification_report":  {"report", "VerificationReport", "verificationreport"},
-	"event":                {"id", "event", "event"},
-}
-
 // errNoSuch is Stripe's answer for an unknown ID in the path: 404
-// resource_missing naming the path parameter.
-func errNoSuch(object, id string) *apiError {
-	n := noSuchNames[object]
-	return &apiError{Status: http.StatusNotFound, Type: errTypeInvalidRequest, Code: "resource_missing", Param: n.param,
-		Message: fmt.Sprintf("No such %s: '%s'", n.retrieve, id)}
+// resource_missing naming the path parameter (objects.go has the names).
+func errNoSuch(object *apiObject, id string) *apiError {
+	return &apiError{Status: http.StatusNotFound, Type: errTypeInvalidRequest, Code: "resource_missing", Param: object.param,
+		Message: fmt.Sprintf("No such %s: '%s'", object.retrieveName, id)}
 }
 
 // errNoSuchCursor is Stripe's answer for a list whose starting_after or
 // ending_before (param) names no object: 400 resource_missing on param.
-func errNoSuchCursor(object, param, id string) *apiError {
+func errNoSuchCursor(object *apiObject, param, id string) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Type: errTypeInvalidRequest, Code: "resource_missing", Param: param,
-		Message: fmt.Sprintf("No such %s: '%s'", noSuchNames[object].list, id)}
+		Message: fmt.Sprintf("No such %s: '%s'", object.listName, id)}
 }
 
 // errState is the answer for an operation the session's status forbids.

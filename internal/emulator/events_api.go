@@ -31,11 +31,11 @@ func (e *Emulator) handleListEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refused(ferr))
 		return
 	}
-	if _, aerr := parseExpand(f, "event", true); aerr != nil {
+	if _, aerr := parseExpand(f, eventObject, true); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
-	q := &listQuery{table: "events", object: "event", cols: eventCols}
+	q := &listQuery{table: "events", object: eventObject, cols: eventCols}
 	if aerr := listOptions(f, q); aerr != nil {
 		writeError(w, aerr)
 		return
@@ -63,14 +63,14 @@ func (e *Emulator) handleRetrieveEvent(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refused(ferr))
 		return
 	}
-	if _, aerr := parseExpand(f, "event", false); aerr != nil {
+	if _, aerr := parseExpand(f, eventObject, false); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
 	id := r.PathValue("id")
 	v, err := scanEvent(e.db.QueryRowContext(r.Context(), "SELECT "+eventCols+" FROM events WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		writeError(w, errNoSuch("event", id))
+		writeError(w, errNoSuch(eventObject, id))
 		return
 	}
 	if err != nil {

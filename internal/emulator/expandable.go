@@ -2,8 +2,6 @@ package emulator
 
 import (
 	"slices"
-
-	"github.com/idgraph/idgraph/internal/emulator/form"
 )
 
 // The spec's x-expandableFields of each object: fields that Stripe accepts
@@ -24,25 +22,6 @@ var (
 // last_verification_report.
 var (
 	reportExpandable  = slices.Concat(reportExpandableFields, sensitiveReportPaths)
-	sessionExpandable = slices.Concat(sessionExpandableFields, sensitiveSessionPaths,
+	sessionExpandable = slices.Concat(sessionExpandableFields, sensitiveOutputPaths,
 		prefixed("last_verification_report.", reportExpandable))
 )
-
-// parseExpand reads the expand[] parameter of a request whose answer is
-// object (a list of them if list).
-func parseExpand(f *form.Params, object string, list bool) (form.Expansion, *apiError) {
-	ex, err := form.ParseExpand(f, expandableOf(object), list)
-	return ex, refused(err)
-}
-
-// expandableOf returns the paths an object's expand[] takes: nothing for
-// an event.
-func expandableOf(object string) []string {
-	switch object {
-	case "verification_session":
-		return sessionExpandable
-	case "verification_report":
-		return reportExpandable
-	}
-	return nil
-}

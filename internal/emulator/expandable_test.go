@@ -15,20 +15,20 @@ func TestParseExpand(t *testing.T) {
 	tests := []struct {
 		name    string
 		query   string
-		object  string
+		object  *apiObject
 		list    bool
 		want    []string // paths that must be expanded
 		wantErr string
 	}{
-		{"a nested path expands its parents", "expand[]=verified_outputs.dob", "verification_session", false, []string{"verified_outputs", "verified_outputs.dob"}, ""},
-		{"a report path under the session expands the report", "expand[]=last_verification_report.document.dob", "verification_session", false, []string{"last_verification_report", "last_verification_report.document.dob"}, ""},
-		{"lists take the data. prefix", "expand[]=data.verified_outputs", "verification_session", true, []string{"verified_outputs"}, ""},
-		{"lists without data. are told so", "expand[]=verified_outputs", "verification_session", true, nil, "You may want to try expanding 'data.verified_outputs' instead."},
-		{"an unknown path is rejected", "expand[]=customer", "verification_session", false, nil, "This property cannot be expanded (customer)."},
-		{"events expand nothing", "expand[]=data.request", "event", true, nil, "cannot be expanded"},
-		{"a report's sensitive fields expand", "expand[]=id_number.id_number", "verification_report", false, []string{"id_number.id_number"}, ""},
-		{"the document's sex expands", "expand[]=document.sex&expand[]=document.unparsed_place_of_birth", "verification_report", false, []string{"document", "document.sex", "document.unparsed_place_of_birth"}, ""},
-		{"the verified sex expands under a list", "expand[]=data.verified_outputs.unparsed_sex", "verification_session", true, []string{"verified_outputs", "verified_outputs.unparsed_sex"}, ""},
+		{"a nested path expands its parents", "expand[]=verified_outputs.dob", sessionObject, false, []string{"verified_outputs", "verified_outputs.dob"}, ""},
+		{"a report path under the session expands the report", "expand[]=last_verification_report.document.dob", sessionObject, false, []string{"last_verification_report", "last_verification_report.document.dob"}, ""},
+		{"lists take the data. prefix", "expand[]=data.verified_outputs", sessionObject, true, []string{"verified_outputs"}, ""},
+		{"lists without data. are told so", "expand[]=verified_outputs", sessionObject, true, nil, "You may want to try expanding 'data.verified_outputs' instead."},
+		{"an unknown path is rejected", "expand[]=customer", sessionObject, false, nil, "This property cannot be expanded (customer)."},
+		{"events expand nothing", "expand[]=data.request", eventObject, true, nil, "cannot be expanded"},
+		{"a report's sensitive fields expand", "expand[]=id_number.id_number", reportObject, false, []string{"id_number.id_number"}, ""},
+		{"the document's sex expands", "expand[]=document.sex&expand[]=document.unparsed_place_of_birth", reportObject, false, []string{"document", "document.sex", "document.unparsed_place_of_birth"}, ""},
+		{"the verified sex expands under a list", "expand[]=data.verified_outputs.unparsed_sex", sessionObject, true, []string{"verified_outputs", "verified_outputs.unparsed_sex"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +81,7 @@ func TestExpandableFieldsAreTheSpecs(t *testing.T) {
 	sameSet("a session's x-expandableFields", sessionExpandableFields, sessionFields)
 	sameSet("a report's x-expandableFields", reportExpandableFields, reportFields)
 
-	if got := expandableOf("event"); len(got) != 0 {
+	if got := eventObject.expandable; len(got) != 0 {
 		t.Errorf("an event expands %v", got)
 	}
 }

@@ -41,7 +41,7 @@ func create(t *txn, s *session) error {
 func retrieve(ctx context.Context, q querier, id string) (*session, error) {
 	s, err := selectSession(ctx, q, id)
 	if errors.Is(err, errNotFound) {
-		return nil, errNoSuch("verification_session", id)
+		return nil, errNoSuch(sessionObject, id)
 	}
 	return s, err
 }

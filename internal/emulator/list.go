@@ -23,8 +23,8 @@ const (
 // there (seq < cursor, newest first), so page 1,000,000 costs what page 1
 // does. Every filter has an index ending in seq (see migrate.go).
 type listQuery struct {
-	table  string // sessions, reports or events
-	object string // verification_session, verification_report or event, for errNoSuchCursor
+	table  string     // sessions, reports or events
+	object *apiObject // for errNoSuchCursor
 	where  []string
 	args   []any
 	limit  int

@@ -36,10 +36,7 @@ func TestRedactionScrubsEverythingThatHoldsPersonalData(t *testing.T) {
 	h.submit(t, vs, "")
 	h.clock.Advance(testDelay)
 	everything := []string{"verified_outputs", "provided_details", "last_verification_report"}
-	everything = append(everything, sensitiveSessionPaths...)
-	for _, rp := range sensitiveReportPaths {
-		everything = append(everything, "last_verification_report."+rp)
-	}
+	everything = append(everything, sessionObject.sensitive...)
 	before := h.retrieveWith(t, h.rk, vs.ID, everything...)
 	personal := []string{"Jenny", "Rosen", "jenny@example.com", "+14155550123", "secret-order-42", "1234 Main St.", "94111",
 		"San Francisco", "D1234567", "\"000000000\"", "\"0000\"", "1901", "female", "\"F\""}

@@ -9,21 +9,21 @@ import (
 
 // handleRetrieveReport serves GET /v1/identity/verification_reports/{id}.
 func (e *Emulator) handleRetrieveReport(w http.ResponseWriter, r *http.Request) {
-	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_report", false)
+	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, reportObject, false)
 	if !ok {
 		return
 	}
 	id := r.PathValue("id")
 	rep, err := selectReport(r.Context(), e.db, id)
 	if errors.Is(err, errNotFound) {
-		writeError(w, errNoSuch("verification_report", id))
+		writeError(w, errNoSuch(reportObject, id))
 		return
 	}
 	if err != nil {
 		e.fail(w, r, err)
 		return
 	}
-	if aerr := checkWindow(e.clock.Now(), sensitiveIn(ex, "verification_report"), rep.ID, rep.Created); aerr != nil {
+	if aerr := checkWindow(e.clock.Now(), sensitiveIn(ex, reportObject), rep.ID, rep.Created); aerr != nil {
 		writeError(w, aerr)
 		return
 	}
@@ -32,11 +32,11 @@ func (e *Emulator) handleRetrieveReport(w http.ResponseWriter, r *http.Request) 
 
 // handleListReports serves GET /v1/identity/verification_reports.
 func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, form.ListReports, "verification_report", true)
+	f, ex, ok := decodeExpand(w, r, form.ListReports, reportObject, true)
 	if !ok {
 		return
 	}
-	q := &listQuery{table: "reports", object: "verification_report"}
+	q := &listQuery{table: "reports", object: reportObject}
 	if aerr := listOptions(f, q); aerr != nil {
 		writeError(w, aerr)
 		return
@@ -51,7 +51,7 @@ func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
 	}
 	// One report past the window refuses the whole page: a list answers
 	// whole or not at all.
-	now, paths := e.clock.Now(), sensitiveIn(ex, "verification_report")
+	now, paths := e.clock.Now(), sensitiveIn(ex, reportObject)
 	data := make([]any, 0, len(docs))
 	for _, d := range docs {
 		rep := d.(*report)

@@ -63,13 +63,16 @@ func SensitiveRefusal(err error) string {
 // IP-restricted may read a verification's sensitive results.
 const sensitiveWindow = 48 * time.Hour
 
-// The sensitive paths of each object, derived from the fields that the
-// models render only when expanded (their sensitive methods), so that what
-// is hidden and what is guarded cannot drift apart.
+// The sensitive paths, derived from the fields that the models render only
+// when expanded (their sensitive methods), so that what is hidden and what
+// is guarded cannot drift apart: those of the verified outputs and of a
+// report, and all that a session's expand[] may name, its last report's
+// included.
 var (
-	sensitiveSessionPaths = prefixed("verified_outputs.", slices.Sorted(maps.Keys((&verifiedOutputs{}).sensitive())))
-	sensitiveReportPaths  = append(prefixed("document.", slices.Sorted(maps.Keys((&documentCheck{}).sensitive()))),
+	sensitiveOutputPaths = prefixed("verified_outputs.", slices.Sorted(maps.Keys((&verifiedOutputs{}).sensitive())))
+	sensitiveReportPaths = append(prefixed("document.", slices.Sorted(maps.Keys((&documentCheck{}).sensitive()))),
 		prefixed("id_number.", slices.Sorted(maps.Keys((&idNumberCheck{}).sensitive())))...)
+	sessionSensitive = slices.Concat(sensitiveOutputPaths, prefixed("last_verification_report.", sensitiveReportPaths))
 )
 
 // prefixed returns the paths with prefix before each.
@@ -83,25 +86,11 @@ func prefixed(prefix string, paths []string) []string {
 
 // sensitiveIn returns the sensitive paths that ex expands on object
 // (a session's include those of its last_verification_report), sorted.
-func sensitiveIn(ex form.Expansion, object string) []string {
+func sensitiveIn(ex form.Expansion, object *apiObject) []string {
 	var out []string
-	switch object {
-	case "verification_session":
-		for _, p := range sensitiveSessionPaths {
-			if ex.Has(p) {
-				out = append(out, p)
-			}
-		}
-		for _, p := range sensitiveReportPaths {
-			if ex.Has("last_verification_report." + p) {
-				out = append(out, "last_verification_report."+p)
-			}
-		}
-	case "verification_report":
-		for _, p := range sensitiveReportPaths {
-			if ex.Has(p) {
-				out = append(out, p)
-			}
+	for _, p := range object.sensitive {
+		if ex.Has(p) {
+			out = append(out, p)
 		}
 	}
 	sort.Strings(out)
@@ -112,7 +101,7 @@ func sensitiveIn(ex form.Expansion, object string) []string {
 // before the request does anything, whatever the objects hold: it is a
 // matter of the key's permissions. list says the paths were written with
 // "data.", to name them as the caller wrote them.
-func checkKeyKind(ctx context.Context, ex form.Expansion, object string, list bool) *apiError {
+func checkKeyKind(ctx context.Context, ex form.Expansion, object *apiObject, list bool) *apiError {
 	paths := sensitiveIn(ex, object)
 	if len(paths) == 0 || keyKindFrom(ctx) == restrictedKey {
 		return nil
@@ -153,7 +142,7 @@ func checkWindow(now time.Time, paths []string, id string, processed int64) *api
 // was processed when its last report was made. rep is that report if the
 // caller has it already, else it is loaded when needed.
 func (e *Emulator) checkSessionWindow(ctx context.Context, q querier, s *session, ex form.Expansion, rep *report) error {
-	paths := sensitiveIn(ex, "verification_session")
+	paths := sensitiveIn(ex, sessionObject)
 	if len(paths) == 0 || s.LastReport == "" {
 		return nil
 	}

@@ -22,11 +22,7 @@ import (
 // IP-restricted only for verifications processed in the last 48 hours.
 
 func TestSensitivePathsFollowStripesGuide(t *testing.T) {
-	var sessionSide []string // every sensitive path a session can expand
-	sessionSide = append(sessionSide, sensitiveSessionPaths...)
-	for _, p := range sensitiveReportPaths {
-		sessionSide = append(sessionSide, "last_verification_report."+p)
-	}
+	sessionSide := sessionObject.sensitive // every sensitive path a session can expand
 	// The guide's table: date of birth, ID number and document ID number are
 	// not for secret keys and are expanded by these paths; sex and place of
 	// birth come from the same document and are treated alike, as are the
@@ -44,12 +40,12 @@ func TestSensitivePathsFollowStripesGuide(t *testing.T) {
 	}
 	t.Run("every sensitive path can be expanded", func(t *testing.T) {
 		for _, p := range sessionSide {
-			if !slices.Contains(expandableOf("verification_session"), p) {
+			if !slices.Contains(sessionObject.expandable, p) {
 				t.Errorf("a session cannot expand %s", p)
 			}
 		}
 		for _, p := range sensitiveReportPaths {
-			if !slices.Contains(expandableOf("verification_report"), p) {
+			if !slices.Contains(reportObject.expandable, p) {
 				t.Errorf("a report cannot expand %s", p)
 			}
 		}
@@ -71,7 +67,7 @@ func TestSensitivePathsFollowStripesGuide(t *testing.T) {
 		}
 		schemaOf := map[string]string{"verified_outputs": "gelato_verified_outputs",
 			"document": "gelato_document_report", "id_number": "gelato_id_number_report"}
-		for _, p := range append(slices.Clone(sensitiveSessionPaths), sensitiveReportPaths...) {
+		for _, p := range append(slices.Clone(sensitiveOutputPaths), sensitiveReportPaths...) {
 			parent, field, _ := strings.Cut(p, ".")
 			if _, ok := spec.Components.Schemas[schemaOf[parent]].Properties[field]; !ok {
 				t.Errorf("%s: the spec's %s has no %s", p, schemaOf[parent], field)
@@ -108,7 +104,7 @@ func TestSensitiveFieldsAreHiddenUnlessExpandedByName(t *testing.T) {
 		v, ok := o[parts[len(parts)-1]]
 		return v, ok
 	}
-	for _, p := range sensitiveSessionPaths {
+	for _, p := range sensitiveOutputPaths {
 		t.Run(p, func(t *testing.T) {
 			if _, ok := lookup(s.render("", withParents("verified_outputs"), nil), p); ok {
 				t.Errorf("shown when only its parent is expanded")
@@ -176,7 +172,7 @@ func sensitiveCalls(sessionID, reportID string) []sensitiveCall {
 	add := func(name, written string, call func(*stripe.Client) error) {
 		out = append(out, sensitiveCall{name + " " + written, written, call})
 	}
-	for _, p := range sensitiveSessionPaths {
+	for _, p := range sensitiveOutputPaths {
 		add("retrieving a session expanding", p, retrieveSession(p))
 		add("listing sessions expanding", "data."+p, listSessions("data."+p))
 	}
@@ -297,10 +293,7 @@ func TestRestrictedKeysReadSensitiveResults(t *testing.T) {
 		})
 	}
 	t.Run("the values are the passing submission's", func(t *testing.T) {
-		all := append(slices.Clone(sensitiveSessionPaths), "last_verification_report")
-		for _, p := range sensitiveReportPaths {
-			all = append(all, "last_verification_report."+p)
-		}
+		all := append(slices.Clone(sessionObject.sensitive), "last_verification_report")
 		got := h.retrieveWith(t, h.rk, vs.ID, all...)
 		v, r := got.VerifiedOutputs, got.LastVerificationReport
 		switch {
@@ -414,7 +407,7 @@ func TestASecretKeyCannotReplayARestrictedKeysAnswer(t *testing.T) {
 }
 
 func TestSensitiveRefusalIgnoresOtherErrors(t *testing.T) {
-	for _, err := range []error{nil, errors.New("boom"), errNoSuch("verification_session", "vs_1")} {
+	for _, err := range []error{nil, errors.New("boom"), errNoSuch(sessionObject, "vs_1")} {
 		if got := SensitiveRefusal(err); got != "" {
 			t.Errorf("SensitiveRefusal(%v) = %q", err, got)
 		}

@@ -10,7 +10,7 @@ import (
 
 // handleCreateSession serves POST /v1/identity/verification_sessions.
 func (e *Emulator) handleCreateSession(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, form.CreateSession, "verification_session", false)
+	f, ex, ok := decodeExpand(w, r, form.CreateSession, sessionObject, false)
 	if !ok {
 		return
 	}
@@ -31,7 +31,7 @@ func (e *Emulator) handleCreateSession(w http.ResponseWriter, r *http.Request) {
 // It only reads: the fresh client secret and url that Stripe
 // hands out on every retrieve are minted without a write (tokens.go).
 func (e *Emulator) handleRetrieveSession(w http.ResponseWriter, r *http.Request) {
-	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_session", false)
+	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, sessionObject, false)
 	if !ok {
 		return
 	}
@@ -51,7 +51,7 @@ func (e *Emulator) handleRetrieveSession(w http.ResponseWriter, r *http.Request)
 
 // handleUpdateSession serves POST /v1/identity/verification_sessions/{id}.
 func (e *Emulator) handleUpdateSession(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, form.UpdateSession, "verification_session", false)
+	f, ex, ok := decodeExpand(w, r, form.UpdateSession, sessionObject, false)
 	if !ok {
 		return
 	}
@@ -82,7 +82,7 @@ func (e *Emulator) handleRedactSession(w http.ResponseWriter, r *http.Request) {
 // handleSessionAction serves the POST /{id}/action endpoints, which take only
 // expand.
 func (e *Emulator) handleSessionAction(w http.ResponseWriter, r *http.Request, act func(*txn, string) (*session, error)) {
-	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, "verification_session", false)
+	_, ex, ok := decodeExpand(w, r, form.ExpandOnly, sessionObject, false)
 	if !ok {
 		return
 	}
@@ -98,11 +98,11 @@ func (e *Emulator) handleSessionAction(w http.ResponseWriter, r *http.Request, a
 
 // handleListSessions serves GET /v1/identity/verification_sessions.
 func (e *Emulator) handleListSessions(w http.ResponseWriter, r *http.Request) {
-	f, ex, ok := decodeExpand(w, r, form.ListSessions, "verification_session", true)
+	f, ex, ok := decodeExpand(w, r, form.ListSessions, sessionObject, true)
 	if !ok {
 		return
 	}
-	q := &listQuery{table: "sessions", object: "verification_session"}
+	q := &listQuery{table: "sessions", object: sessionObject}
 	if aerr := listOptions(f, q); aerr != nil {
 		writeError(w, aerr)
 		return

@@ -87,11 +87,8 @@ func TestAnswersMatchStripesSpec(t *testing.T) {
 	h.clock.Advance(testDelay)
 
 	sessionPaths := []string{"verified_outputs", "provided_details", "last_verification_report"}
-	sessionPaths = append(sessionPaths, sensitiveSessionPaths...)
-	reportPaths := append([]string(nil), sensitiveReportPaths...)
-	for _, p := range sensitiveReportPaths {
-		sessionPaths = append(sessionPaths, "last_verification_report."+p)
-	}
+	sessionPaths = append(sessionPaths, sessionObject.sensitive...)
+	reportPaths := reportObject.sensitive
 	all := "expand[]=" + strings.Join(sessionPaths, "&expand[]=")
 	allReport := "expand[]=" + strings.Join(reportPaths, "&expand[]=")
 	listAll := strings.ReplaceAll(all, "expand[]=", "expand[]=data.")
