@@ -45,7 +45,7 @@ func (ev *event) render(publicURL string) map[string]any {
 	req := map[string]any{"id": nullIfEmpty(ev.ReqID), "idempotency_key": nullIfEmpty(ev.IdemKey)}
 	return map[string]any{
 		"id":               ev.ID,
-		"object":           "event",
+		"object":           eventObject.object,
 		"api_version":      apiVersion,
 		"created":          ev.Created,
 		"data":             map[string]any{"object": ev.Session.render(publicURL, nil, nil)},

@@ -54,7 +54,7 @@ func (e *Emulator) mutate(w http.ResponseWriter, r *http.Request, fn func(t *txn
 
 // sessionIDOf returns the ID of a rendered session, "" for anything else.
 func sessionIDOf(obj any) string {
-	if m, ok := obj.(map[string]any); ok && m["object"] == "identity.verification_session" {
+	if m, ok := obj.(map[string]any); ok && m["object"] == sessionObject.object {
 		id, _ := m["id"].(string)
 		return id
 	}

@@ -1,8 +1,8 @@
 package emulator
 
 // apiObject is one kind of object that the REST API answers with, and
-// what the emulator knows of it: the names Stripe's resource_missing errors
-// give it, and the paths its expand[] takes.
+// what the emulator knows of it: its object name, the names Stripe's
+// resource_missing errors give it, and the paths its expand[] takes.
 //
 // The names' sources: the spec for the path parameters; for the session's
 // retrieve message, the message Stripe answers (quoted by integrations
@@ -11,6 +11,8 @@ package emulator
 // neither message, and none for reports: the report's follow the
 // session's (doc.go).
 type apiObject struct {
+	// object is Stripe's name for it, its JSON's "object".
+	object string
 	// param is the path parameter that holds its ID (the spec's {session}
 	// and {report}; /v1/events/{id}), which a 404 names.
 	param string
@@ -25,9 +27,9 @@ type apiObject struct {
 
 // The objects of the API.
 var (
-	sessionObject = &apiObject{param: "session", retrieveName: "VerificationSession", listName: "verificationsession",
+	sessionObject = &apiObject{object: "identity.verification_session", param: "session", retrieveName: "VerificationSession", listName: "verificationsession",
 		expandable: sessionExpandable, sensitive: sessionSensitive}
-	reportObject = &apiObject{param: "report", retrieveName: "VerificationReport", listName: "verificationreport",
+	reportObject = &apiObject{object: "identity.verification_report", param: "report", retrieveName: "VerificationReport", listName: "verificationreport",
 		expandable: reportExpandable, sensitive: sensitiveReportPaths}
-	eventObject = &apiObject{param: "id", retrieveName: "event", listName: "event"}
+	eventObject = &apiObject{object: "event", param: "id", retrieveName: "event", listName: "event"}
 )

@@ -86,7 +86,7 @@ type contactCheck struct {
 func (r *report) render(ex form.Expansion) map[string]any {
 	o := map[string]any{
 		"id":                   r.ID,
-		"object":               "identity.verification_report",
+		"object":               reportObject.object,
 		"client_reference_id":  r.ClientReferenceID,
 		"created":              r.Created,
 		"livemode":             false,

@@ -125,7 +125,7 @@ func (s *session) requiresIDNumber() bool {
 func (s *session) render(publicURL string, ex form.Expansion, report map[string]any) map[string]any {
 	o := map[string]any{
 		"id":                       s.ID,
-		"object":                   "identity.verification_session",
+		"object":                   sessionObject.object,
 		"client_reference_id":      s.ClientReferenceID,
 		"client_secret":            nil,
 		"created":                  s.Created,
