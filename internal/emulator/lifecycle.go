@@ -5,20 +5,6 @@ import (
 	"errors"
 )
 
-// Session statuses.
-const (
-	statusRequiresInput = "requires_input"
-	statusProcessing    = "processing"
-	statusVerified      = "verified"
-	statusCanceled      = "canceled"
-)
-
-// Redaction statuses.
-const (
-	redactionProcessing = "processing"
-	redactionRedacted   = "redacted"
-)
-
 // The lifecycle's operations, each inside the write transaction of its
 // caller: the handlers (sessions_api.go), the hosted page's backend
 // (hostedpage_backend.go) and the timers of delayed transitions

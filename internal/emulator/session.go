@@ -2,11 +2,29 @@ package emulator
 
 import "github.com/idgraph/idgraph/internal/emulator/form"
 
+// Session types, statuses and redaction statuses: the spec's
+// (session_test.go checks them against it). The lifecycle (lifecycle.go)
+// moves a session from status to status.
+
 // Session types.
 const (
 	sessionTypeDocument = "document"
 	sessionTypeIDNumber = "id_number"
 	sessionTypeFlow     = "verification_flow"
+)
+
+// Session statuses.
+const (
+	statusRequiresInput = "requires_input"
+	statusProcessing    = "processing"
+	statusVerified      = "verified"
+	statusCanceled      = "canceled"
+)
+
+// Redaction statuses.
+const (
+	redactionProcessing = "processing"
+	redactionRedacted   = "redacted"
 )
 
 // session is a VerificationSession as the store keeps it (JSON in the doc
