@@ -9,6 +9,22 @@ import (
 	"strings"
 )
 
+// The prefixes of Stripe's API keys: secret (sk_), restricted (rk_) and
+// publishable (pk_), in test and in live mode. The emulator takes test
+// mode secret and restricted keys only.
+const (
+	prefixSecretTest      = "sk_test_"
+	prefixRestrictedTest  = "rk_test_"
+	prefixPublishableTest = "pk_test_"
+	prefixSecretLive      = "sk_live_"
+	prefixRestrictedLive  = "rk_live_"
+	prefixPublishableLive = "pk_live_"
+)
+
+// keyPrefixes are all of them, which maskKey shows.
+var keyPrefixes = []string{prefixSecretTest, prefixRestrictedTest, prefixPublishableTest,
+	prefixSecretLive, prefixRestrictedLive, prefixPublishableLive}
+
 // keyKind is the kind of API key a request was made with.
 type keyKind int
 
@@ -29,11 +45,11 @@ func keyKindFrom(ctx context.Context) keyKind {
 // anything else.
 func keyKindOf(key string) keyKind {
 	switch {
-	case len(key) <= len("sk_test_"):
+	case len(key) <= len(prefixSecretTest): // both test prefixes have its length
 		return 0
-	case strings.HasPrefix(key, "sk_test_"):
+	case strings.HasPrefix(key, prefixSecretTest):
 		return secretKey
-	case strings.HasPrefix(key, "rk_test_"):
+	case strings.HasPrefix(key, prefixRestrictedTest):
 		return restrictedKey
 	}
 	return 0
@@ -79,9 +95,9 @@ func (e *Emulator) authenticate(next http.Handler) http.Handler {
 		switch kind := keyKindOf(key); {
 		case key == "":
 			writeError(w, errUnauthorized("You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/."))
-		case strings.HasPrefix(key, "sk_live_") || strings.HasPrefix(key, "rk_live_"):
+		case strings.HasPrefix(key, prefixSecretLive) || strings.HasPrefix(key, prefixRestrictedLive):
 			writeError(w, errUnauthorized("This emulator runs in test mode only and does not accept live mode API keys; use a test mode key (sk_test_...)."))
-		case strings.HasPrefix(key, "pk_"):
+		case strings.HasPrefix(key, "pk_"): // any publishable key, whatever follows
 			writeError(w, errUnauthorized("This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys."))
 		case kind != 0 && e.apiKeys.allows(key):
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyKindKey{}, kind)))
@@ -112,7 +128,7 @@ func maskKey(k string) string {
 		return strings.Repeat("*", len(k))
 	}
 	prefix := ""
-	for _, p := range []string{"sk_test_", "rk_test_", "pk_test_", "sk_live_", "rk_live_", "pk_live_"} {
+	for _, p := range keyPrefixes {
 		if strings.HasPrefix(k, p) {
 			prefix = p
 		}
