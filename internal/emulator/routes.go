@@ -37,6 +37,6 @@ func (e *Emulator) routes() http.Handler {
 	mux.Handle("/v1/", withRequestID(e.authenticate(e.idempotency(api))))
 	// The hosted page's paths are those of session urls, so it is mounted
 	// without stripping the prefix.
-	mux.Handle("/verify/", hostedpage.New(e, e.log))
+	mux.Handle(hostedpage.Path, hostedpage.New(e, e.log))
 	return mux
 }

@@ -1,6 +1,9 @@
 package emulator
 
-import "github.com/idgraph/idgraph/internal/emulator/form"
+import (
+	"github.com/idgraph/idgraph/internal/emulator/form"
+	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
+)
 
 // Session types, statuses and redaction statuses: the spec's
 // (session_test.go checks them against it). The lifecycle (lifecycle.go)
@@ -161,7 +164,7 @@ func (s *session) render(publicURL string, ex form.Expansion, report map[string]
 	}
 	if s.Status == statusRequiresInput && s.Redaction == "" && s.URLToken != "" {
 		o["client_secret"] = s.ClientSecret
-		o["url"] = publicURL + "/verify/" + s.URLToken
+		o["url"] = publicURL + hostedpage.Path + s.URLToken
 	}
 	if s.LastError != nil {
 		o["last_error"] = s.LastError

@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// Path is where the page is served: a session's url is {public}, Path and
+// its token.
+const Path = "/verify/"
+
 // New returns the hosted verification page's handler. It serves
 //
 //	GET  /verify/{token}          the page with the three choices
@@ -26,10 +30,10 @@ func New(b Backend, logger *slog.Logger) http.Handler {
 	}
 	h := &handler{backend: b, log: logger}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /verify/{token}", h.serveForm)
-	mux.HandleFunc("POST /verify/{token}", h.serveSubmit)
-	mux.HandleFunc("GET /verify/static/page.css", serveCSS)
-	mux.HandleFunc("GET /verify/", h.serveNotFound)
+	mux.HandleFunc("GET "+Path+"{token}", h.serveForm)
+	mux.HandleFunc("POST "+Path+"{token}", h.serveSubmit)
+	mux.HandleFunc("GET "+Path+"static/page.css", serveCSS)
+	mux.HandleFunc("GET "+Path, h.serveNotFound)
 	return mux
 }
 
