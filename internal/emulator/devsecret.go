@@ -2,9 +2,7 @@ package emulator
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
 )
 
@@ -41,43 +39,12 @@ func (e *Emulator) DevSigningSecret(ctx context.Context) ([]byte, error) {
 	return devSigningSecret(ctx, e.db)
 }
 
-// devSigningSecret reads the secret, making it first if there is none.
-// INSERT OR IGNORE then SELECT: when two writers race, the first insert
-// wins and both read what it stored.
+// devSigningSecret reads the secret, making it first if there is none
+// (randomSetting).
 func devSigningSecret(ctx context.Context, db *sql.DB) ([]byte, error) {
-	secret, err := selectSetting(ctx, db, devSecretName)
-	if err == nil {
-		return checkDevSecret(secret)
-	}
-	if !errors.Is(err, errNotFound) {
-		return nil, fmt.Errorf("emulator: read signing secret: %w", err)
-	}
-	fresh := make([]byte, devSecretLen)
-	if _, err := rand.Read(fresh); err != nil {
-		return nil, fmt.Errorf("emulator: make signing secret: %w", err)
-	}
-	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)`, devSecretName, fresh); err != nil {
-		return nil, fmt.Errorf("emulator: store signing secret: %w", err)
-	}
-	secret, err = selectSetting(ctx, db, devSecretName)
+	secret, err := randomSetting(ctx, db, devSecretName, "signing secret", devSecretLen)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: read signing secret: %w", err)
-	}
-	return checkDevSecret(secret)
-}
-
-func checkDevSecret(secret []byte) ([]byte, error) {
-	if len(secret) != devSecretLen {
-		return nil, fmt.Errorf("emulator: stored signing secret has %d bytes, want %d", len(secret), devSecretLen)
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	return secret, nil
-}
-
-func selectSetting(ctx context.Context, q querier, name string) ([]byte, error) {
-	var v []byte
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	return v, err
 }

@@ -8,8 +8,6 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"math/big"
 	"strings"
 	"time"
@@ -74,24 +72,13 @@ const (
 // linkSigner mints and checks the links of one database's sessions.
 type linkSigner struct{ key []byte }
 
-// loadLinkSigner reads the database's link key, making it on first use.
-// INSERT OR IGNORE then SELECT: emulators opening one new file at once all
-// get the key that was stored first.
+// loadLinkSigner reads the database's link key, making it on first use
+// (randomSetting): emulators opening one new file at once all get the key
+// that was stored first.
 func loadLinkSigner(ctx context.Context, db *sql.DB) (*linkSigner, error) {
-	key, err := selectSetting(ctx, db, linkKeyName)
-	if errors.Is(err, errNotFound) {
-		fresh := make([]byte, linkKeyLen)
-		_, _ = rand.Read(fresh) // never fails (crypto/rand)
-		if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)`, linkKeyName, fresh); err != nil {
-			return nil, fmt.Errorf("store the link key: %w", err)
-		}
-		key, err = selectSetting(ctx, db, linkKeyName)
-	}
+	key, err := randomSetting(ctx, db, linkKeyName, "link key", linkKeyLen)
 	if err != nil {
-		return nil, fmt.Errorf("read the link key: %w", err)
-	}
-	if len(key) != linkKeyLen {
-		return nil, fmt.Errorf("the stored link key has %d bytes, want %d", len(key), linkKeyLen)
+		return nil, err
 	}
 	return &linkSigner{key: key}, nil
 }
