@@ -138,3 +138,19 @@ func stripeErr(t *testing.T, err error, status int, typ stripe.ErrorType, code s
 	}
 	return se
 }
+
+// openFile starts an emulator on path (a manual clock, no delay) and
+// closes it at the end of the test.
+func openFile(t *testing.T, path string) *Emulator {
+	t.Helper()
+	e, err := New(context.Background(), Options{Path: path, PublicURL: "http://emu.test", Clock: NewManualClock(epoch)})
+	if err != nil {
+		t.Fatalf("New(%q): %v", path, err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	return e
+}
+
+func inProcessClient(e *Emulator) *stripe.Client {
+	return newStripeClient("http://in-process.invalid", &http.Client{Transport: e.RoundTripper()})
+}

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 
 	"modernc.org/sqlite"
@@ -88,3 +89,38 @@ func (e *Emulator) writeStorageFailure(w http.ResponseWriter, r *http.Request, s
 // checkStorage reports a storage failure when the database file is no
 // longer where the emulator opened it.
 func (e *Emulator) checkStorage() error { return e.file.check() }
+
+// fileIdentity records which file a database was opened on, so that a
+// write can tell that the file was deleted (with its directory, say) or
+// replaced while the emulator kept writing to the open, now nameless, one:
+// such writes would be acknowledged and then lost at the next start.
+type fileIdentity struct {
+	path string
+	info os.FileInfo // nil for an in-memory database
+}
+
+func identify(path string) (fileIdentity, error) {
+	if path == "" {
+		return fileIdentity{}, nil
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return fileIdentity{}, err
+	}
+	return fileIdentity{path: path, info: info}, nil
+}
+
+// check reports a storage failure when the file is no longer at its path.
+func (id fileIdentity) check() error {
+	if id.info == nil {
+		return nil
+	}
+	now, err := os.Stat(id.path)
+	if err != nil {
+		return &storageError{what: "its database file " + id.path + " is gone (deleted, or its directory was)", err: err}
+	}
+	if !os.SameFile(id.info, now) {
+		return &storageError{what: "its database file " + id.path + " was replaced by another file", err: errors.New("replaced")}
+	}
+	return nil
+}
