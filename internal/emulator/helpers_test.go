@@ -2,14 +2,24 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 	"github.com/stripe/stripe-go/v85"
+)
+
+// Stripe's shapes of IDs and client secrets.
+var (
+	sessionIDRe = regexp.MustCompile(`^vs_[A-Za-z0-9]{24}$`)
+	reportIDRe  = regexp.MustCompile(`^vr_[A-Za-z0-9]{24}$`)
+	secretRe    = regexp.MustCompile(`^vs_[A-Za-z0-9]{24}_secret_[A-Za-z0-9]{24}$`)
 )
 
 // epoch is the fake clock's start: 2026-09-01T00:00:00Z.
@@ -18,7 +28,8 @@ var epoch = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
 const testDelay = 2 * time.Second
 
 // harness is an emulator on a manual clock, served over httptest, with a
-// stripe-go client pointed at it.
+// stripe-go client pointed at it: most tests drive the emulator with
+// stripe-go itself, as idgraph does, over HTTP.
 type harness struct {
 	e     *Emulator
 	clock *ManualClock
@@ -153,4 +164,29 @@ func openFile(t *testing.T, path string) *Emulator {
 
 func inProcessClient(e *Emulator) *stripe.Client {
 	return newStripeClient("http://in-process.invalid", &http.Client{Transport: e.RoundTripper()})
+}
+
+// doJSON sends req and decodes the JSON answer, which must have status want.
+func doJSON(t *testing.T, req *http.Request, want int) map[string]any {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", req.Method, req.URL, resp.StatusCode, want, b)
+	}
+	if resp.Header.Get("Request-Id") == "" {
+		t.Fatalf("%s %s: no Request-Id", req.Method, req.URL)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s %s: %v: %s", req.Method, req.URL, err, b)
+	}
+	return m
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/idgraph/idgraph/internal/emulator/form"
+	"github.com/stripe/stripe-go/v85"
 )
 
 // Stripe's idempotency layer "compares incoming parameters to those of the
@@ -151,4 +152,42 @@ func (h *harness) formPost(t *testing.T, key, body string) *http.Request {
 		req.Header.Set("Idempotency-Key", key)
 	}
 	return req
+}
+
+func TestIdempotency(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	p := &stripe.IdentityVerificationSessionCreateParams{Type: stripe.String("document")}
+	p.SetIdempotencyKey("key-1")
+	first, err := h.sc.V1IdentityVerificationSessions.Create(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := h.sc.V1IdentityVerificationSessions.Create(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != first.ID || again.LastResponse.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay gave %s (replayed %q), want %s", again.ID, again.LastResponse.Header.Get("Idempotent-Replayed"), first.ID)
+	}
+	if string(again.LastResponse.RawJSON) != string(first.LastResponse.RawJSON) {
+		t.Fatalf("replayed body differs")
+	}
+	other := &stripe.IdentityVerificationSessionCreateParams{Type: stripe.String("id_number")}
+	other.SetIdempotencyKey("key-1")
+	_, err = h.sc.V1IdentityVerificationSessions.Create(ctx, other)
+	stripeErr(t, err, http.StatusBadRequest, stripe.ErrorTypeIdempotency, "", "")
+
+	// A state error is replayed as such, even after the state has changed.
+	cp := &stripe.IdentityVerificationSessionCancelParams{}
+	cp.SetIdempotencyKey("key-2")
+	h.submit(t, first, "")
+	_, err = h.sc.V1IdentityVerificationSessions.Cancel(ctx, first.ID, cp)
+	stripeErr(t, err, http.StatusBadRequest, stripe.ErrorTypeInvalidRequest, "", "")
+	h.clock.Advance(testDelay)
+	_, err = h.sc.V1IdentityVerificationSessions.Cancel(ctx, first.ID, cp)
+	se := stripeErr(t, err, http.StatusBadRequest, stripe.ErrorTypeInvalidRequest, "", "")
+	if !strings.Contains(se.Msg, "processing") {
+		t.Fatalf("replayed message %q does not name the first status", se.Msg)
+	}
 }

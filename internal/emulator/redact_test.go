@@ -134,3 +134,51 @@ func TestRedactionScrubsEverythingThatHoldsPersonalData(t *testing.T) {
 		}
 	})
 }
+
+func TestRedaction(t *testing.T) {
+	tests := []struct {
+		name       string
+		verify     bool
+		wantStatus stripe.IdentityVerificationSessionStatus
+	}{
+		{"redacting a verified session redacts its outputs and report", true, "verified"},
+		{"redacting a session in requires_input cancels it", false, "canceled"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			ctx := context.Background()
+			p := &stripe.IdentityVerificationSessionCreateParams{Type: stripe.String("document"),
+				ProvidedDetails: &stripe.IdentityVerificationSessionCreateProvidedDetailsParams{Email: stripe.String("j@example.com")}}
+			p.AddMetadata("k", "v")
+			vs := h.create(t, p)
+			if tt.verify {
+				h.submit(t, vs, "")
+				h.clock.Advance(testDelay)
+			}
+			rp := &stripe.IdentityVerificationSessionRedactParams{}
+			rp.AddExpand("verified_outputs")
+			got, err := h.sc.V1IdentityVerificationSessions.Redact(ctx, vs.ID, rp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status != tt.wantStatus || got.Redaction == nil || got.Redaction.Status != "processing" || len(got.Metadata) != 0 {
+				t.Fatalf("after redact: status %q redaction %+v metadata %v", got.Status, got.Redaction, got.Metadata)
+			}
+			if tt.verify && (got.VerifiedOutputs == nil || got.VerifiedOutputs.FirstName != "[redacted]") {
+				t.Fatalf("verified_outputs = %+v", got.VerifiedOutputs)
+			}
+			h.clock.Advance(testDelay)
+			got = h.retrieve(t, vs.ID, "provided_details", "last_verification_report")
+			if got.Redaction.Status != "redacted" || got.ProvidedDetails.Email != "[redacted]" || got.URL != "" || got.ClientSecret != "" {
+				t.Fatalf("after the delay: %+v", got)
+			}
+			if tt.verify && got.LastVerificationReport.Document.FirstName != "[redacted]" {
+				t.Fatalf("report not redacted: %+v", got.LastVerificationReport.Document)
+			}
+			if last := lastEventType(t, h); last != "identity.verification_session.redacted" {
+				t.Fatalf("last event %q", last)
+			}
+		})
+	}
+}
