@@ -56,7 +56,7 @@
 // # Checks, failures and results
 //
 // A submission runs the checks of the session's type and options
-// (checksOf, lasterror.go): a document session checks the document, and a
+// (checksOf, checks.go): a document session checks the document, and a
 // selfie and the ID number when its options require them; an id_number
 // session checks the ID number. Its report has one section per check, and
 // its verified_outputs hold what those checks verified: an email address
@@ -231,4 +231,55 @@
 //     delivery_success. Events carry no previous_attributes, and the
 //     events of a redacted session are scrubbed with it.
 //   - Webhooks are not sent.
+//
+// # Where things are
+//
+// A name says its layer: an HTTP handler is handleX (handleCreateSession),
+// a lifecycle operation a verb (create, retrieve, update, cancel, submit,
+// redact), a store function its SQL (insertSession, selectSession).
+//
+//	emulator.go            Options, New, Close, Handler; the API version
+//	routes.go              the routes and the API's paths
+//	requestid.go           the Request-Id middleware
+//	auth.go                API keys and authentication
+//	idempotency.go         Idempotency-Key: the middleware, fingerprints, records
+//	decode.go              an endpoint's request: its parameters, expand[], the key check
+//	mutate.go              a write endpoint's transaction and its recorded answer
+//	response.go            answers, and failures that are not the request's
+//	errors.go              Stripe's error objects
+//	sessions_api.go        the sessions' endpoints
+//	reports_api.go         the reports' endpoints
+//	events_api.go          the events' endpoints and their type filters
+//	list.go                pagination and the list envelope
+//	session_params.go      the create and update parameters applied to a session
+//	formats.go             the values Stripe checks beyond their types
+//	metadata.go            metadata's merge and limits
+//	lifecycle.go           the transitions: create, retrieve, update, cancel, submit, runDue
+//	redact.go              redaction, and its rules for personal data
+//	schedule.go            the timers of delayed transitions
+//	hostedpage_backend.go  the hosted page's backend: SessionByToken, Submit
+//	tokens.go              a session's links: url tokens and client secrets
+//	checks.go              the verification checks, the reports they make, the fixtures
+//	lasterror.go           the catalogue of last_error codes
+//	sensitive.go           sensitive results: who may expand them, and for how long
+//	objects.go             the catalogue of the API's objects
+//	expandable.go          what each object's expand[] takes
+//	session.go             the session: types, statuses, model and rendering
+//	report.go              the report: model and rendering
+//	event.go               the event types, and recording events
+//	ids.go                 object IDs
+//	txn.go                 write transactions
+//	store.go               sessions, reports and url tokens in SQL
+//	reads.go               the prepared point reads
+//	settings.go            the emulator's own settings
+//	devsecret.go           the development signing secret
+//	database.go            opening the SQLite file
+//	migrate.go             the schema's migrations
+//	lock.go                one emulator per file (lock_unix.go, lock_other.go)
+//	storage.go             storage failures
+//	ready.go               the readiness probe
+//	clock.go               Clock and ManualClock
+//	roundtripper.go        the in-process transport
+//	form/                  reading request parameters: the form tree, each endpoint's spec, expand[]
+//	hostedpage/            the hosted verification page
 package emulator
