@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net"
@@ -52,20 +51,9 @@ func runCrashChild(path string) int {
 // base URL.
 func startChild(t *testing.T, path string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+path)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "LISTENING ") {
-		t.Fatalf("child did not start: %q %v", line, err)
+	cmd, line := startChildProcess(t, crashChildEnv, path)
+	if !strings.HasPrefix(line, "LISTENING ") {
+		t.Fatalf("child did not start: %q", line)
 	}
 	return cmd, "http://" + strings.TrimSpace(strings.TrimPrefix(line, "LISTENING "))
 }

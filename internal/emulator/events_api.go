@@ -26,13 +26,8 @@ func scanEvent(rows interface{ Scan(...any) error }) (any, error) {
 
 // handleListEvents serves GET /v1/events.
 func (e *Emulator) handleListEvents(w http.ResponseWriter, r *http.Request) {
-	f, ferr := form.Decode(r, form.ListEvents)
-	if ferr != nil {
-		writeError(w, refused(ferr))
-		return
-	}
-	if _, aerr := parseExpand(f, eventObject, true); aerr != nil {
-		writeError(w, aerr)
+	f, _, ok := decodeExpand(w, r, form.ListEvents, eventObject, true) // events expand nothing
+	if !ok {
 		return
 	}
 	q := &listQuery{table: "events", object: eventObject, cols: eventCols}
@@ -58,13 +53,7 @@ func (e *Emulator) handleListEvents(w http.ResponseWriter, r *http.Request) {
 
 // handleRetrieveEvent serves GET /v1/events/{id}.
 func (e *Emulator) handleRetrieveEvent(w http.ResponseWriter, r *http.Request) {
-	f, ferr := form.Decode(r, form.ExpandOnly)
-	if ferr != nil {
-		writeError(w, refused(ferr))
-		return
-	}
-	if _, aerr := parseExpand(f, eventObject, false); aerr != nil {
-		writeError(w, aerr)
+	if _, _, ok := decodeExpand(w, r, form.ExpandOnly, eventObject, false); !ok {
 		return
 	}
 	id := r.PathValue("id")

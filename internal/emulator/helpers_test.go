@@ -1,16 +1,20 @@
 package emulator
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"regexp"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 	"github.com/stripe/stripe-go/v85"
 )
@@ -21,6 +25,17 @@ var (
 	reportIDRe  = regexp.MustCompile(`^vr_[A-Za-z0-9]{24}$`)
 	secretRe    = regexp.MustCompile(`^vs_[A-Za-z0-9]{24}_secret_[A-Za-z0-9]{24}$`)
 )
+
+// openAPISpec loads testdata/identity-openapi.json, the copy of Stripe's
+// OpenAPI spec that the tests hold the emulator to.
+func openAPISpec(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/identity-openapi.json")
+	if err != nil {
+		t.Fatalf("load the spec: %v", err)
+	}
+	return doc
+}
 
 // epoch is the fake clock's start: 2026-09-01T00:00:00Z.
 var epoch = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
@@ -189,4 +204,32 @@ func doJSON(t *testing.T, req *http.Request, want int) map[string]any {
 		t.Fatalf("%s %s: %v: %s", req.Method, req.URL, err, b)
 	}
 	return m
+}
+
+// startChildProcess runs this test binary again as a child process, with
+// the environment variable env set to value (TestMain turns it into the
+// child that env names), and returns it with the first line it printed.
+// Its stdin stays open until the test ends, when the child is killed.
+func startChildProcess(t *testing.T, env, value string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env+"="+value)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stdin.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("child: %q %v", line, err)
+	}
+	return cmd, line
 }

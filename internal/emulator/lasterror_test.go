@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 	"github.com/stripe/stripe-go/v85"
 )
@@ -20,10 +19,7 @@ import (
 // spec's codes, each with the check whose report error enum holds it, and
 // the codes of no check are the failures of the user's session.
 func TestLastErrorCatalogueMatchesTheSpec(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromFile("testdata/identity-openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := openAPISpec(t)
 	enum := func(schema string) []string {
 		var out []string
 		for _, v := range doc.Components.Schemas[schema].Value.Properties["code"].Value.Enum {

@@ -1,11 +1,9 @@
 package emulator
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -51,23 +49,12 @@ func TestTheLockHoldsAcrossProcessesAndDiesWithThem(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	path := filepath.Join(t.TempDir(), "em.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), lockChildEnv+"="+path)
-	stdin, _ := cmd.StdinPipe()
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = stdin.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "OPEN\n" {
-		t.Fatalf("child: %q %v", line, err)
+	cmd, line := startChildProcess(t, lockChildEnv, path)
+	if line != "OPEN\n" {
+		t.Fatalf("child: %q", line)
 	}
 
-	_, err = New(context.Background(), Options{Path: path})
+	_, err := New(context.Background(), Options{Path: path})
 	if err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("New while another process holds the file: %v, want a refusal naming %s", err, path)
 	}

@@ -44,7 +44,7 @@ func (e *Emulator) handleListReports(w http.ResponseWriter, r *http.Request) {
 	for _, p := range []string{"client_reference_id", "type", "verification_session"} {
 		q.eq(f, p, p)
 	}
-	docs, more, err := q.page(r.Context(), e.db, scanReport)
+	docs, more, err := q.page(r.Context(), e.db, scanDoc[report])
 	if err != nil {
 		e.fail(w, r, err)
 		return

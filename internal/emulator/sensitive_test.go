@@ -2,10 +2,9 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -51,25 +50,12 @@ func TestSensitivePathsFollowStripesGuide(t *testing.T) {
 		}
 	})
 	t.Run("every sensitive field is one of the spec's", func(t *testing.T) {
-		var spec struct {
-			Components struct {
-				Schemas map[string]struct {
-					Properties map[string]json.RawMessage `json:"properties"`
-				} `json:"schemas"`
-			} `json:"components"`
-		}
-		b, err := os.ReadFile("testdata/identity-openapi.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &spec); err != nil {
-			t.Fatal(err)
-		}
+		spec := openAPISpec(t)
 		schemaOf := map[string]string{"verified_outputs": "gelato_verified_outputs",
 			"document": "gelato_document_report", "id_number": "gelato_id_number_report"}
 		for _, p := range append(slices.Clone(sensitiveOutputPaths), sensitiveReportPaths...) {
 			parent, field, _ := strings.Cut(p, ".")
-			if _, ok := spec.Components.Schemas[schemaOf[parent]].Properties[field]; !ok {
+			if _, ok := spec.Components.Schemas[schemaOf[parent]].Value.Properties[field]; !ok {
 				t.Errorf("%s: the spec's %s has no %s", p, schemaOf[parent], field)
 			}
 		}
@@ -81,17 +67,15 @@ func TestSensitiveFieldsAreHiddenUnlessExpandedByName(t *testing.T) {
 		Options: sessionOptions{Document: &documentOptions{RequireIDNumber: ptr(true)}}}
 	r := newReport(s, "vr_1", epoch.Unix(), "")
 	s.VerifiedOutputs = outputsOf(r)
+	// withParents is the expansion of expand[] naming paths.
 	withParents := func(paths ...string) form.Expansion {
-		ex := form.Expansion{}
-		for _, p := range paths {
-			for {
-				ex[p] = true
-				i := strings.LastIndexByte(p, '.')
-				if i < 0 {
-					break
-				}
-				p = p[:i]
-			}
+		f, ferr := form.Parse(url.Values{"expand[]": paths})
+		if ferr != nil {
+			t.Fatal(ferr)
+		}
+		ex, ferr := form.ParseExpand(f, paths, false)
+		if ferr != nil {
+			t.Fatal(ferr)
 		}
 		return ex
 	}

@@ -111,7 +111,7 @@ func (e *Emulator) handleListSessions(w http.ResponseWriter, r *http.Request) {
 		q.eq(f, p, p)
 	}
 	ctx := r.Context()
-	docs, more, err := q.page(ctx, e.db, scanSession)
+	docs, more, err := q.page(ctx, e.db, scanDoc[session])
 	if err != nil {
 		e.fail(w, r, err)
 		return

@@ -21,10 +21,7 @@ import (
 // spec (testdata/identity-openapi.json, a copy of Stripe's), and also checks
 // that no object has a field the spec does not declare.
 func TestAnswersMatchStripesSpec(t *testing.T) {
-	doc, err := openapi3.NewLoader().LoadFromFile("testdata/identity-openapi.json")
-	if err != nil {
-		t.Fatalf("load spec: %v", err)
-	}
+	doc := openAPISpec(t)
 	h := newHarness(t)
 	// A restricted key, which may expand every sensitive result.
 	key := "rk_test_shape"

@@ -51,16 +51,7 @@ const (
 )
 
 func selectSession(ctx context.Context, q querier, id string) (*session, error) {
-	var doc []byte
-	err := q.QueryRowContext(ctx, sqlSessionByID, id).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	s := new(session)
-	return s, json.Unmarshal(doc, s)
+	return selectDoc[session](ctx, q, sqlSessionByID, id)
 }
 
 func insertReport(ctx context.Context, q querier, r *report) error {
@@ -83,16 +74,22 @@ func updateReport(ctx context.Context, q querier, r *report) error {
 }
 
 func selectReport(ctx context.Context, q querier, id string) (*report, error) {
+	return selectDoc[report](ctx, q, sqlReportByID, id)
+}
+
+// selectDoc reads the T (a session or a report) whose doc query selects by
+// id: errNotFound when there is none.
+func selectDoc[T any](ctx context.Context, q querier, query, id string) (*T, error) {
 	var doc []byte
-	err := q.QueryRowContext(ctx, sqlReportByID, id).Scan(&doc)
+	err := q.QueryRowContext(ctx, query, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	r := new(report)
-	return r, json.Unmarshal(doc, r)
+	v := new(T)
+	return v, json.Unmarshal(doc, v)
 }
 
 // selectSessionReports returns every report of a session (for redaction).
@@ -104,7 +101,7 @@ func selectSessionReports(ctx context.Context, q querier, sessionID string) ([]*
 	defer rows.Close()
 	var out []*report
 	for rows.Next() {
-		r, err := scanReport(rows)
+		r, err := scanDoc[report](rows)
 		if err != nil {
 			return nil, err
 		}
@@ -113,24 +110,15 @@ func selectSessionReports(ctx context.Context, q querier, sessionID string) ([]*
 	return out, rows.Err()
 }
 
-// scanSession reads a session from a row of its doc, for listQuery.page.
-func scanSession(rows *sql.Rows) (any, error) {
+// scanDoc reads a *T (a session or a report) from a row of its doc, as
+// listQuery.page wants it.
+func scanDoc[T any](rows *sql.Rows) (any, error) {
 	var doc []byte
 	if err := rows.Scan(&doc); err != nil {
 		return nil, err
 	}
-	s := new(session)
-	return s, json.Unmarshal(doc, s)
-}
-
-// scanReport reads a report from a row of its doc, for listQuery.page.
-func scanReport(rows *sql.Rows) (any, error) {
-	var doc []byte
-	if err := rows.Scan(&doc); err != nil {
-		return nil, err
-	}
-	r := new(report)
-	return r, json.Unmarshal(doc, r)
+	v := new(T)
+	return v, json.Unmarshal(doc, v)
 }
 
 // selectTokenSession returns the session ID of a stored url token (the old kind,

@@ -40,6 +40,14 @@ func Validate(f *Params, spec *Spec) *Error { return validate(f, spec, nil) }
 // validate checks f against spec p at path.
 func validate(f *Params, p *Spec, path []string) *Error {
 	name := ParamName(path)
+	if container := containerName(p.kind); container != "" && f.isStr {
+		// A value where a map, an array or an object belongs: "" unsets
+		// it where the spec allows that.
+		if f.str == "" && p.emptyOK {
+			return nil
+		}
+		return invalid(name, "", "Invalid %s", container)
+	}
 	switch p.kind {
 	case kString:
 		if !f.isStr {
@@ -71,12 +79,6 @@ func validate(f *Params, p *Spec, path []string) *Error {
 		}
 		return validate(f, rangeSpec, path)
 	case kMap:
-		if f.isStr {
-			if f.str == "" && p.emptyOK {
-				return nil
-			}
-			return invalid(name, "", "Invalid object")
-		}
 		for _, k := range f.order {
 			c := f.children[k]
 			if !c.isStr {
@@ -84,12 +86,6 @@ func validate(f *Params, p *Spec, path []string) *Error {
 			}
 		}
 	case kArray:
-		if f.isStr {
-			if f.str == "" && p.emptyOK {
-				return nil
-			}
-			return invalid(name, "", "Invalid array")
-		}
 		for _, k := range f.order {
 			if _, err := strconv.Atoi(k); err != nil {
 				return invalid(name, "", "Invalid array")
@@ -99,12 +95,6 @@ func validate(f *Params, p *Spec, path []string) *Error {
 			}
 		}
 	case kObject:
-		if f.isStr {
-			if f.str == "" && p.emptyOK {
-				return nil
-			}
-			return invalid(name, "", "Invalid object")
-		}
 		for _, k := range f.order {
 			fp, ok := p.fields[k]
 			if !ok {
@@ -122,6 +112,18 @@ func validate(f *Params, p *Spec, path []string) *Error {
 		}
 	}
 	return nil
+}
+
+// containerName is what a refusal calls a kind that holds parameters
+// rather than a value; "" for the others.
+func containerName(k kind) string {
+	switch k {
+	case kMap, kObject:
+		return "object"
+	case kArray:
+		return "array"
+	}
+	return ""
 }
 
 var rangeSpec = &Spec{kind: kObject, fields: map[string]*Spec{
