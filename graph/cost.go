@@ -69,7 +69,7 @@ func (*costLimit) Validate(graphql.ExecutableSchema) error { return nil }
 // MutateOperationContext reserves the operation's cost.
 func (c *costLimit) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
 	requested := c.schema.stripeCalls(ctx, opCtx.Operation, opCtx.Variables)
-	res, err := c.b.Reserve(ctx, budget.Caller(ctx), requested)
+	res, err := c.b.Reserve(ctx, callerOf(ctx), requested)
 	opCtx.Stats.SetExtension(costStatsKey, res)
 	if err != nil {
 		return refusal(err, res)
@@ -89,7 +89,7 @@ func (c *costLimit) InterceptResponse(ctx context.Context, next graphql.Response
 	if res == nil {
 		resp := next(ctx)
 		if resp != nil {
-			setCost(resp, budget.Cost{ThrottleStatus: c.b.Status(ctx, budget.Caller(ctx))})
+			setCost(resp, budget.Cost{ThrottleStatus: c.b.Status(ctx, callerOf(ctx))})
 		}
 		return resp
 	}
@@ -98,10 +98,24 @@ func (c *costLimit) InterceptResponse(ctx context.Context, next graphql.Response
 		return resp // deferred parts are still running: settle on the last
 	}
 	cost := res.Settle(ctx)
-	if resp != nil {
+	if resp != nil && resp.Extensions["cost"] == nil {
+		// A subscription's later updates carry their own (subscription.go).
 		setCost(resp, cost)
 	}
 	return resp
+}
+
+// operationMetered returns ctx metered for the operation's reservation:
+// for the Stripe calls a subscription's resolver makes, outside the
+// response that InterceptResponse meters.
+func operationMetered(ctx context.Context) context.Context {
+	if !graphql.HasOperationContext(ctx) {
+		return ctx
+	}
+	if res, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(costStatsKey).(*budget.Reservation); ok && res != nil {
+		return res.Metered(ctx)
+	}
+	return ctx
 }
 
 func setCost(resp *graphql.Response, cost budget.Cost) {
@@ -219,6 +233,10 @@ var rootPrices = map[string]price{
 	"Mutation.updateVerificationSession": ownedWrite,
 	"Mutation.cancelVerificationSession": ownedWrite,
 	"Mutation.redactVerificationSession": ownedWrite,
+	// A subscription's first read; each later read is reserved on its own
+	// when it happens (subscription.go).
+	"Subscription.verificationSessionUpdated": oneRead,
+	"Subscription.verificationSessionEvents":  eventsCheck,
 }
 
 // price is the Stripe calls of a root field for caller p, with its
@@ -239,6 +257,15 @@ var (
 			calls += cursors(args["after"], args["before"])
 		}
 		return readCalls(calls, p, sens)
+	}
+	// eventsCheck is verificationSessionEvents: an end user's ownership
+	// check of the session they filter on.
+	eventsCheck price = func(p auth.Principal, args map[string]any, _ bool) int {
+		f, _ := args["filter"].(map[string]any)
+		if id, _ := f["sessionId"].(string); id != "" && p.Kind == auth.EndUser {
+			return 1
+		}
+		return 0
 	}
 	// newWrite is a create.
 	newWrite price = func(p auth.Principal, _ map[string]any, sens bool) int { return writeCalls(0, p, sens) }

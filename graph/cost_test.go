@@ -76,6 +76,11 @@ func TestStripeCallsArePricedBeforeTheOperation(t *testing.T) {
 		{"a redact with sensitive fields reads them after", costSensitiveUser,
 			`mutation { redactVerificationSession(input: {id: "vs_1"}) { verificationSession { ` + sensitiveSel + ` } } }`, nil, 3},
 		{"introspection calls nothing", costServerKey, `{ __typename __schema { types { name } } }`, nil, 0},
+		{"a session's subscription is priced at its first read", costServerKey, `subscription { verificationSessionUpdated(id: "vs_1") { id } }`, nil, 1},
+		{"with sensitive fields, two", costSensitiveUser, `subscription { verificationSessionUpdated(id: "vs_1") { ` + sensitiveSel + ` } }`, nil, 2},
+		{"an event stream reads nothing first", costSensitiveUser, `subscription { verificationSessionEvents { session { ` + sensitiveSel + ` } } }`, nil, 0},
+		{"an end user's event stream of one session checks it", costEndUser, `subscription { verificationSessionEvents(filter: {sessionId: "vs_1"}) { id } }`, nil, 1},
+		{"a server's does not", costServerKey, `subscription { verificationSessionEvents(filter: {sessionId: "vs_1"}) { id } }`, nil, 0},
 	}
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Directives: directives(), Complexity: complexity()})
 	cs := newCostSchema(es)
@@ -102,7 +107,7 @@ func TestStripeCallsArePricedBeforeTheOperation(t *testing.T) {
 func TestThePriceListFollowsTheSchema(t *testing.T) {
 	es := NewExecutableSchema(Config{Resolvers: &Resolver{}, Directives: directives(), Complexity: complexity()})
 	var roots []string
-	for _, typ := range []string{"Query", "Mutation"} {
+	for _, typ := range []string{"Query", "Mutation", "Subscription"} {
 		for _, f := range es.Schema().Types[typ].Fields {
 			if !strings.HasPrefix(f.Name, "__") {
 				roots = append(roots, typ+"."+f.Name)

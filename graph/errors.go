@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/idgraph/idgraph/graph/model"
 	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/budget"
+	"github.com/idgraph/idgraph/internal/events"
 	"github.com/idgraph/idgraph/internal/requestid"
 )
 
@@ -38,6 +40,12 @@ const (
 	CodeUnauthenticated     Code = "UNAUTHENTICATED"
 	CodeForbidden           Code = "FORBIDDEN"
 	CodeInternal            Code = "INTERNAL"
+	// CodeTooManySubscriptions: the caller (or idgraph) holds as many
+	// subscriptions as allowed; end one and subscribe again.
+	CodeTooManySubscriptions Code = "TOO_MANY_SUBSCRIPTIONS"
+	// CodeUnavailable: idgraph is shutting down; retry, and another
+	// replica (or this one restarted) answers.
+	CodeUnavailable Code = "UNAVAILABLE"
 )
 
 // inputError is an error idgraph finds in the input itself, before any call
@@ -148,6 +156,7 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		errors.As(err, &me)
 		var (
 			te   *budget.ThrottledError
+			le   *events.LimitError
 			in   *inputError
 			fe   *auth.ForbiddenError
 			ue   *auth.UnauthenticatedError
@@ -160,6 +169,12 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &te):
 			setError(gqlErr, CodeThrottled, "idgraph is holding back calls to Stripe to stay within its rate limits; retry shortly.")
 			gqlErr.Extensions["retryAfter"] = te.RetryAfterSeconds()
+		case errors.As(err, &le) && le.Scope == events.ScopeCaller:
+			setError(gqlErr, CodeTooManySubscriptions, fmt.Sprintf("You have %d subscriptions open, as many as allowed: end one and subscribe again.", le.Limit))
+		case errors.As(err, &le):
+			setError(gqlErr, CodeTooManySubscriptions, "idgraph holds as many subscriptions as it can; subscribe again later.")
+		case errors.Is(err, errShutdown) || errors.Is(err, events.ErrClosed):
+			setError(gqlErr, CodeUnavailable, "idgraph is shutting down; subscribe again.")
 		case errors.As(err, &in):
 			setError(gqlErr, in.code, in.message)
 		case errors.As(err, &fe):

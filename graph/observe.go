@@ -99,9 +99,9 @@ func (o *observer) InterceptOperation(ctx context.Context, next graphql.Operatio
 			op.add(ctx, resp.Errors)
 		}
 		// A query or mutation has one answer; a subscription's stream ends
-		// with nil.
+		// with nil, which is no client gone unless its context ended.
 		if op.typ != "subscription" || resp == nil {
-			op.end(ctx, resp == nil)
+			op.end(ctx, resp == nil && op.typ != "subscription")
 		}
 		return resp
 	}

@@ -24,6 +24,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -123,6 +124,11 @@ type ComplexityRoot struct {
 		Status   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		VerificationSessionEvents  func(childComplexity int, filter *model.VerificationSessionEventFilter) int
+		VerificationSessionUpdated func(childComplexity int, id string) int
+	}
+
 	UserError struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
@@ -192,6 +198,14 @@ type ComplexityRoot struct {
 
 	VerificationSessionEmailOptions struct {
 		RequireVerification func(childComplexity int) int
+	}
+
+	VerificationSessionEvent struct {
+		Created   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Session   func(childComplexity int) int
+		SessionID func(childComplexity int) int
+		Type      func(childComplexity int) int
 	}
 
 	VerificationSessionLastError struct {
@@ -646,6 +660,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SelfieCheck.Status(childComplexity), true
 
+	case "Subscription.verificationSessionEvents":
+		if e.ComplexityRoot.Subscription.VerificationSessionEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_verificationSessionEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.VerificationSessionEvents(childComplexity, args["filter"].(*model.VerificationSessionEventFilter)), true
+	case "Subscription.verificationSessionUpdated":
+		if e.ComplexityRoot.Subscription.VerificationSessionUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_verificationSessionUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.VerificationSessionUpdated(childComplexity, args["id"].(string)), true
+
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
 			break
@@ -936,6 +973,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.VerificationSessionEmailOptions.RequireVerification(childComplexity), true
 
+	case "VerificationSessionEvent.created":
+		if e.ComplexityRoot.VerificationSessionEvent.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSessionEvent.Created(childComplexity), true
+	case "VerificationSessionEvent.id":
+		if e.ComplexityRoot.VerificationSessionEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSessionEvent.ID(childComplexity), true
+	case "VerificationSessionEvent.session":
+		if e.ComplexityRoot.VerificationSessionEvent.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSessionEvent.Session(childComplexity), true
+	case "VerificationSessionEvent.sessionId":
+		if e.ComplexityRoot.VerificationSessionEvent.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSessionEvent.SessionID(childComplexity), true
+	case "VerificationSessionEvent.type":
+		if e.ComplexityRoot.VerificationSessionEvent.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VerificationSessionEvent.Type(childComplexity), true
+
 	case "VerificationSessionLastError.code":
 		if e.ComplexityRoot.VerificationSessionLastError.Code == nil {
 			break
@@ -1131,6 +1199,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("RedactVerificationSessionInput", ec.unmarshalInputRedactVerificationSessionInput),
 			graphql.NewInputUnmarshaler("RelatedPersonInput", ec.unmarshalInputRelatedPersonInput),
 			graphql.NewInputUnmarshaler("UpdateVerificationSessionInput", ec.unmarshalInputUpdateVerificationSessionInput),
+			graphql.NewInputUnmarshaler("VerificationSessionEventFilter", ec.unmarshalInputVerificationSessionEventFilter),
 			graphql.NewInputUnmarshaler("VerificationSessionFilter", ec.unmarshalInputVerificationSessionFilter),
 			graphql.NewInputUnmarshaler("VerificationSessionOptionsInput", ec.unmarshalInputVerificationSessionOptionsInput),
 		)
@@ -1183,6 +1252,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1219,6 +1305,7 @@ Field descriptions follow Stripe's API reference (version 2026-08-26).
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -1328,6 +1415,86 @@ type Mutation {
   REQUIRES_INPUT (which also cancels the session) or VERIFIED; irreversible.
   """
   redactVerificationSession(input: RedactVerificationSessionInput!): VerificationSessionPayload!
+}
+
+"""
+Live updates. Subscribe over a WebSocket at /graphql with the
+graphql-transport-ws protocol (graphql-ws's; the token goes in
+connection_init's payload as {"Authorization": "Bearer <token>"}, or in the
+upgrade's Authorization header), or with GraphQL over Server-Sent Events: a
+POST to /graphql with Accept: text/event-stream.
+
+Each update reads the session from Stripe again (changes are notified, never
+carried), through the same rules as a query: an end user sees only their own
+sessions, and the fields obey the same scopes and ` + "`" + `@sensitive` + "`" + ` rules. Each read
+is a Stripe call charged to the caller's budget, and its cost comes in the
+update's extensions.cost. A subscription ends with an UNAUTHENTICATED error
+when the caller's token expires (a WebSocket is then closed with 4403: connect
+again with a fresh token), and with ` + "`" + `complete` + "`" + ` when idgraph shuts down.
+"""
+type Subscription {
+  """
+  Sends the session as Stripe has it now: first at once, with its current
+  state, then after each change. After each change idgraph reads the session
+  again; changes that come faster than the subscriber receives the updates
+  are coalesced, and the next update carries the latest state (latest state
+  wins), so the updates make at most one Stripe call per change. For an end
+  user, another user's session is NOT_FOUND, exactly as for a query.
+  """
+  verificationSessionUpdated("The session's ID (` + "`" + `vs_…` + "`" + `)." id: ID!): VerificationSession!
+
+  """
+  Sends each VerificationSession event as it happens, with the session as
+  idgraph reads it after the event (a Stripe call for each event, made only
+  when ` + "`" + `session` + "`" + ` is selected). An end user gets only their own sessions'
+  events. A subscriber that falls behind by more than a few dozen events
+  loses the oldest.
+  """
+  verificationSessionEvents("Only the events that match every given criterion." filter: VerificationSessionEventFilter): VerificationSessionEvent!
+}
+
+"A change of a VerificationSession: one of Stripe's identity.verification_session.* events."
+type VerificationSessionEvent {
+  "The Stripe event's ID (` + "`" + `evt_…` + "`" + `)."
+  id: ID!
+  "What happened to the session."
+  type: VerificationSessionEventType!
+  "When it happened."
+  created: DateTime!
+  "The ID of the session it happened to (` + "`" + `vs_…` + "`" + `)."
+  sessionId: ID!
+  """
+  The session as Stripe has it when the event is sent: the state after the
+  event, or a later one. Null, with an error at this path, when it cannot be
+  read.
+  """
+  session: VerificationSession
+}
+
+"The type of a VerificationSession event: Stripe's identity.verification_session.* event types."
+enum VerificationSessionEventType {
+  "identity.verification_session.created: the session was created."
+  CREATED
+  "identity.verification_session.processing: the user submitted; the checks are running."
+  PROCESSING
+  "identity.verification_session.requires_input: the session needs the user's input (again)."
+  REQUIRES_INPUT
+  "identity.verification_session.verified: every check verified."
+  VERIFIED
+  "identity.verification_session.canceled: the session was canceled."
+  CANCELED
+  "identity.verification_session.redacted: the session's personal data was redacted."
+  REDACTED
+  "An event type this version of idgraph does not know yet (Stripe added it). Never accepted as input."
+  UNKNOWN
+}
+
+"Criteria for verificationSessionEvents; all given criteria must hold."
+input VerificationSessionEventFilter {
+  "Only events of these types; every type when absent or empty."
+  types: [VerificationSessionEventType!]
+  "Only the events of this session (` + "`" + `vs_…` + "`" + `). For an end user, another user's session is NOT_FOUND."
+  sessionId: ID
 }
 
 """
@@ -2308,6 +2475,22 @@ func (ec *executionContext) childFields_VerificationSessionEmailOptions(ctx cont
 		return ec.fieldContext_VerificationSessionEmailOptions_requireVerification(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VerificationSessionEmailOptions", field.Name)
+}
+
+func (ec *executionContext) childFields_VerificationSessionEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_VerificationSessionEvent_id(ctx, field)
+	case "type":
+		return ec.fieldContext_VerificationSessionEvent_type(ctx, field)
+	case "created":
+		return ec.fieldContext_VerificationSessionEvent_created(ctx, field)
+	case "sessionId":
+		return ec.fieldContext_VerificationSessionEvent_sessionId(ctx, field)
+	case "session":
+		return ec.fieldContext_VerificationSessionEvent_session(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VerificationSessionEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_VerificationSessionLastError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

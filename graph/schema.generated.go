@@ -31,6 +31,10 @@ type QueryResolver interface {
 	VerificationSession(ctx context.Context, id string) (*model.VerificationSession, error)
 	VerificationSessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.VerificationSessionFilter) (*model.VerificationSessionConnection, error)
 }
+type SubscriptionResolver interface {
+	VerificationSessionUpdated(ctx context.Context, id string) (<-chan *model.VerificationSession, error)
+	VerificationSessionEvents(ctx context.Context, filter *model.VerificationSessionEventFilter) (<-chan *model.VerificationSessionEvent, error)
+}
 
 // endregion ************************** generated!.gotpl **************************
 
@@ -205,6 +209,34 @@ func (ec *executionContext) field_Query_verificationSessions_args(ctx context.Co
 		return nil, err
 	}
 	args["filter"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_verificationSessionEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.VerificationSessionEventFilter, error) {
+			return ec.unmarshalOVerificationSessionEventFilter2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_verificationSessionUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -1876,6 +1908,94 @@ func (ec *executionContext) fieldContext_SelfieCheck_selfie(_ context.Context, f
 	return graphql.NewScalarFieldContext("SelfieCheck", field, false, false, "String")
 }
 
+func (ec *executionContext) _Subscription_verificationSessionUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_verificationSessionUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().VerificationSessionUpdated(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationSession) graphql.Marshaler {
+			return ec.marshalNVerificationSession2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_verificationSessionUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationSession(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_verificationSessionUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_verificationSessionEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_verificationSessionEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().VerificationSessionEvents(ctx, fc.Args["filter"].(*model.VerificationSessionEventFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationSessionEvent) graphql.Marshaler {
+			return ec.marshalNVerificationSessionEvent2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_verificationSessionEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationSessionEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_verificationSessionEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3171,6 +3291,130 @@ func (ec *executionContext) _VerificationSessionEmailOptions_requireVerification
 }
 func (ec *executionContext) fieldContext_VerificationSessionEmailOptions_requireVerification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("VerificationSessionEmailOptions", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _VerificationSessionEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.VerificationSessionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSessionEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSessionEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationSessionEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _VerificationSessionEvent_type(ctx context.Context, field graphql.CollectedField, obj *model.VerificationSessionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSessionEvent_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VerificationSessionEventType) graphql.Marshaler {
+			return ec.marshalNVerificationSessionEventType2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSessionEvent_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationSessionEvent", field, false, false, "VerificationSessionEventType")
+}
+
+func (ec *executionContext) _VerificationSessionEvent_created(ctx context.Context, field graphql.CollectedField, obj *model.VerificationSessionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSessionEvent_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSessionEvent_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationSessionEvent", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _VerificationSessionEvent_sessionId(ctx context.Context, field graphql.CollectedField, obj *model.VerificationSessionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSessionEvent_sessionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSessionEvent_sessionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VerificationSessionEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _VerificationSessionEvent_session(ctx context.Context, field graphql.CollectedField, obj *model.VerificationSessionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VerificationSessionEvent_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.VerificationSession) graphql.Marshaler {
+			return ec.marshalOVerificationSession2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VerificationSessionEvent_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "VerificationSessionEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VerificationSession(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _VerificationSessionLastError_code(ctx context.Context, field graphql.CollectedField, obj *model.VerificationSessionLastError) (ret graphql.Marshaler) {
@@ -4518,6 +4762,55 @@ func UnmarshalUpdateVerificationSessionInput(ctx context.Context, raw any) (mode
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputVerificationSessionEventFilter(ctx context.Context, obj any) (model.VerificationSessionEventFilter, error) {
+	var it model.VerificationSessionEventFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"types", "sessionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalOVerificationSessionEventType2ᚕgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVerificationSessionEventFilter unmarshals raw into the VerificationSessionEventFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVerificationSessionEventFilter(ctx context.Context, raw any) (model.VerificationSessionEventFilter, error) {
+	var out model.VerificationSessionEventFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VerificationSessionEventFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputVerificationSessionFilter(ctx context.Context, obj any) (model.VerificationSessionFilter, error) {
 	var it model.VerificationSessionFilter
 	if obj == nil {
@@ -5311,6 +5604,28 @@ func (ec *executionContext) _SelfieCheck(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "verificationSessionUpdated":
+		return ec._Subscription_verificationSessionUpdated(ctx, fields[0])
+	case "verificationSessionEvents":
+		return ec._Subscription_verificationSessionEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var userErrorImplementors = []string{"UserError"}
 
 func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *model.UserError) graphql.Marshaler {
@@ -5751,6 +6066,59 @@ func (ec *executionContext) _VerificationSessionEmailOptions(ctx context.Context
 		case "requireVerification":
 			out.Values[i] = ec._VerificationSessionEmailOptions_requireVerification(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var verificationSessionEventImplementors = []string{"VerificationSessionEvent"}
+
+func (ec *executionContext) _VerificationSessionEvent(ctx context.Context, sel ast.SelectionSet, obj *model.VerificationSessionEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, verificationSessionEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VerificationSessionEvent")
+		case "id":
+			out.Values[i] = ec._VerificationSessionEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._VerificationSessionEvent_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._VerificationSessionEvent_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessionId":
+			out.Values[i] = ec._VerificationSessionEvent_sessionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "session":
+			out.Values[i] = ec._VerificationSessionEvent_session(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -6389,6 +6757,24 @@ func (ec *executionContext) marshalNVerificationSessionEdge2ᚕgithubᚗcomᚋid
 	return ret
 }
 
+func (ec *executionContext) marshalNVerificationSessionEvent2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEvent(ctx context.Context, sel ast.SelectionSet, v *model.VerificationSessionEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "VerificationSessionEvent!")
+		return graphql.Null
+	}
+	return ec._VerificationSessionEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVerificationSessionEventType2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventType(ctx context.Context, v any) (model.VerificationSessionEventType, error) {
+	var res model.VerificationSessionEventType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVerificationSessionEventType2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventType(ctx context.Context, sel ast.SelectionSet, v model.VerificationSessionEventType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNVerificationSessionPayload2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.VerificationSessionPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "VerificationSessionPayload!")
@@ -6696,6 +7082,50 @@ func (ec *executionContext) marshalOVerificationSessionEmailOptions2ᚖgithubᚗ
 		return graphql.Null
 	}
 	return ec._VerificationSessionEmailOptions(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVerificationSessionEventFilter2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventFilter(ctx context.Context, v any) (*model.VerificationSessionEventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVerificationSessionEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOVerificationSessionEventType2ᚕgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventTypeᚄ(ctx context.Context, v any) ([]model.VerificationSessionEventType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.VerificationSessionEventType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNVerificationSessionEventType2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOVerificationSessionEventType2ᚕgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.VerificationSessionEventType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVerificationSessionEventType2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionEventType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOVerificationSessionFilter2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionFilter(ctx context.Context, v any) (*model.VerificationSessionFilter, error) {

@@ -83,11 +83,22 @@ func (r *queryResolver) VerificationSessions(ctx context.Context, first *int, af
 	return connection(args, page, sessions), nil
 }
 
+func (r *subscriptionResolver) VerificationSessionUpdated(ctx context.Context, id string) (<-chan *model.VerificationSession, error) {
+	return r.subscribeUpdated(ctx, id)
+}
+
+func (r *subscriptionResolver) VerificationSessionEvents(ctx context.Context, filter *model.VerificationSessionEventFilter) (<-chan *model.VerificationSessionEvent, error) {
+	return r.subscribeEvents(ctx, filter)
+}
+
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

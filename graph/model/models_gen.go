@@ -202,6 +202,22 @@ type SelfieCheck struct {
 	Selfie *string `json:"selfie,omitempty"`
 }
 
+// Live updates. Subscribe over a WebSocket at /graphql with the
+// graphql-transport-ws protocol (graphql-ws's; the token goes in
+// connection_init's payload as {"Authorization": "Bearer <token>"}, or in the
+// upgrade's Authorization header), or with GraphQL over Server-Sent Events: a
+// POST to /graphql with Accept: text/event-stream.
+//
+// Each update reads the session from Stripe again (changes are notified, never
+// carried), through the same rules as a query: an end user sees only their own
+// sessions, and the fields obey the same scopes and `@sensitive` rules. Each read
+// is a Stripe call charged to the caller's budget, and its cost comes in the
+// update's extensions.cost. A subscription ends with an UNAUTHENTICATED error
+// when the caller's token expires (a WebSocket is then closed with 4403: connect
+// again with a fresh token), and with `complete` when idgraph shuts down.
+type Subscription struct {
+}
+
 // Input of updateVerificationSession. Fields left out are not changed.
 type UpdateVerificationSessionInput struct {
 	// The ID of the session to update (`vs_…`).
@@ -364,6 +380,30 @@ type VerificationSessionEdge struct {
 type VerificationSessionEmailOptions struct {
 	// Request one-time-password verification of the provided email.
 	RequireVerification bool `json:"requireVerification"`
+}
+
+// A change of a VerificationSession: one of Stripe's identity.verification_session.* events.
+type VerificationSessionEvent struct {
+	// The Stripe event's ID (`evt_…`).
+	ID string `json:"id"`
+	// What happened to the session.
+	Type VerificationSessionEventType `json:"type"`
+	// When it happened.
+	Created time.Time `json:"created"`
+	// The ID of the session it happened to (`vs_…`).
+	SessionID string `json:"sessionId"`
+	// The session as Stripe has it when the event is sent: the state after the
+	// event, or a later one. Null, with an error at this path, when it cannot be
+	// read.
+	Session *VerificationSession `json:"session,omitempty"`
+}
+
+// Criteria for verificationSessionEvents; all given criteria must hold.
+type VerificationSessionEventFilter struct {
+	// Only events of these types; every type when absent or empty.
+	Types []VerificationSessionEventType `json:"types,omitempty"`
+	// Only the events of this session (`vs_…`). For an end user, another user's session is NOT_FOUND.
+	SessionID *string `json:"sessionId,omitempty"`
 }
 
 // Criteria for listing VerificationSessions; all given criteria must hold.
@@ -1005,6 +1045,79 @@ func (e *VerificationErrorCode) UnmarshalJSON(b []byte) error {
 }
 
 func (e VerificationErrorCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The type of a VerificationSession event: Stripe's identity.verification_session.* event types.
+type VerificationSessionEventType string
+
+const (
+	// identity.verification_session.created: the session was created.
+	VerificationSessionEventTypeCreated VerificationSessionEventType = "CREATED"
+	// identity.verification_session.processing: the user submitted; the checks are running.
+	VerificationSessionEventTypeProcessing VerificationSessionEventType = "PROCESSING"
+	// identity.verification_session.requires_input: the session needs the user's input (again).
+	VerificationSessionEventTypeRequiresInput VerificationSessionEventType = "REQUIRES_INPUT"
+	// identity.verification_session.verified: every check verified.
+	VerificationSessionEventTypeVerified VerificationSessionEventType = "VERIFIED"
+	// identity.verification_session.canceled: the session was canceled.
+	VerificationSessionEventTypeCanceled VerificationSessionEventType = "CANCELED"
+	// identity.verification_session.redacted: the session's personal data was redacted.
+	VerificationSessionEventTypeRedacted VerificationSessionEventType = "REDACTED"
+	// An event type this version of idgraph does not know yet (Stripe added it). Never accepted as input.
+	VerificationSessionEventTypeUnknown VerificationSessionEventType = "UNKNOWN"
+)
+
+var AllVerificationSessionEventType = []VerificationSessionEventType{
+	VerificationSessionEventTypeCreated,
+	VerificationSessionEventTypeProcessing,
+	VerificationSessionEventTypeRequiresInput,
+	VerificationSessionEventTypeVerified,
+	VerificationSessionEventTypeCanceled,
+	VerificationSessionEventTypeRedacted,
+	VerificationSessionEventTypeUnknown,
+}
+
+func (e VerificationSessionEventType) IsValid() bool {
+	switch e {
+	case VerificationSessionEventTypeCreated, VerificationSessionEventTypeProcessing, VerificationSessionEventTypeRequiresInput, VerificationSessionEventTypeVerified, VerificationSessionEventTypeCanceled, VerificationSessionEventTypeRedacted, VerificationSessionEventTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e VerificationSessionEventType) String() string {
+	return string(e)
+}
+
+func (e *VerificationSessionEventType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = VerificationSessionEventType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid VerificationSessionEventType", str)
+	}
+	return nil
+}
+
+func (e VerificationSessionEventType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *VerificationSessionEventType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e VerificationSessionEventType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
