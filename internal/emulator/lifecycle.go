@@ -5,8 +5,9 @@ import (
 	"errors"
 )
 
-// The lifecycle's operations, each inside the write transaction of its
-// caller: the handlers (sessions_api.go), the hosted page's backend
+// The lifecycle's operations, each run by its caller inside a write
+// transaction (but retrieve, which also reads outside one): by the
+// handlers (sessions_api.go), the hosted page's backend
 // (hostedpage_backend.go) and the timers of delayed transitions
 // (schedule.go). Redaction is redact.go's.
 

@@ -3,6 +3,7 @@ package form
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ func (f *Params) Names() []string {
 	if f == nil {
 		return nil
 	}
-	return f.order
+	return slices.Clone(f.order)
 }
 
 // List returns the leaves of an array node in index order; nil for nil or
