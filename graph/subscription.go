@@ -26,8 +26,9 @@ import (
 // read: the hub keeps only the newest event of a Latest subscription
 // (latest state wins), and the read returns the latest state anyway. The
 // Stripe calls of a subscription are thus bounded by its events, and by
-// what its subscriber takes. No goroutine runs per subscription: the
-// transport's own loop waits for the next event.
+// what its subscriber takes. idgraph adds no goroutine to a subscription:
+// the transport's own loop (gqlgen's goroutine for the operation on a
+// WebSocket, the request's on SSE) waits for the next event.
 //
 // Each later read is charged to the caller's budget on its own (its cost
 // in its update's extensions.cost); a caller whose budget is empty gets
