@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/idgraph/idgraph/graph"
 )
 
 // readinessCheck tells whether one dependency lets idgraph serve, and why
@@ -55,6 +57,12 @@ func failing(ctx context.Context, checks []readinessCheck) []string {
 func withDeadline(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if graph.IsLongLived(r) {
+				// Subscriptions live as long as their client; the graph
+				// handler bounds each operation sent over them.
+				next.ServeHTTP(w, r)
+				return
+			}
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			next.ServeHTTP(w, r.WithContext(ctx))

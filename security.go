@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/idgraph/idgraph/graph"
 	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/budget"
 	"github.com/idgraph/idgraph/internal/config"
@@ -168,4 +169,20 @@ func newBudget(ctx context.Context, cfg config.Config, logger *slog.Logger, o bu
 		bc.Global = g
 	}
 	return budget.New(ctx, bc)
+}
+
+// authUnlessWebSocket authenticates /graphql's requests, except a WebSocket
+// upgrade without an Authorization header: a browser cannot set one there,
+// so the graph handler authenticates the connection_init's token instead.
+func authUnlessWebSocket(authn *auth.Authenticator) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		authed := authn.Middleware(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if graph.IsWebSocket(r) && r.Header.Get("Authorization") == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			authed.ServeHTTP(w, r)
+		})
+	}
 }

@@ -148,6 +148,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	// Subscriptions first: srv.Shutdown waits for SSE streams, which end
+	// only when told, and not at all for hijacked WebSockets.
+	if err := app.graphql.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("ending subscriptions", "error", err)
+	}
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -169,6 +174,8 @@ type app struct {
 	notes []readinessCheck
 	// hub carries sessions' changes to subscribers.
 	hub *events.Hub
+	// graphql serves /graphql; its Shutdown ends the subscriptions.
+	graphql *graph.Handler
 }
 
 // Close releases the app's resources (the emulator's database).
@@ -277,7 +284,9 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	// calls too.
 	client := tenancy.New(budget.Counting(identity.NewStripe(idCfg), b), policy(cfg.Policy))
 	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes,
-		Limits: graph.Limits(cfg.Limits), Metrics: m, Budget: b})
+		Limits: graph.Limits(cfg.Limits), Metrics: m, Budget: b,
+		Events: hub, Authenticator: authn, AllowedOrigins: origins, OperationTimeout: cfg.OperationTimeout})
+	a.graphql = gql
 	switch {
 	case cfg.StripeWebhookSecret != "":
 		// Outside authentication, CORS and the budgets: Stripe proves
@@ -304,7 +313,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	schema.Get("/schema.graphql", schemaFor(cfg.Production, schemaSDL))
 	// CORS answers preflights before authentication: they carry no
 	// credential.
-	r.With(websafe.CORS(origins), websafe.NoStore, authn.Middleware, b.Middleware(cfg.TrustedProxies), withDeadline(cfg.OperationTimeout)).Handle("/graphql", gql)
+	r.With(websafe.CORS(origins), websafe.NoStore, authUnlessWebSocket(authn), b.Middleware(cfg.TrustedProxies), withDeadline(cfg.OperationTimeout)).Handle("/graphql", gql)
 	if cfg.GraphiQL {
 		r.Get("/", playground.Handler("idgraph", "/graphql").ServeHTTP)
 		r.Handle(playground.AssetsPrefix+"*", playground.AssetsHandler())
