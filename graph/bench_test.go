@@ -63,21 +63,7 @@ func benchHandler(b *testing.B) http.Handler {
 
 func benchQuery(b *testing.B, query string) {
 	h := benchHandler(b)
-	body, err := json.Marshal(map[string]any{"query": query})
-	if err != nil {
-		b.Fatal(err)
-	}
-	serve := func() *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		return w
-	}
-	// Check once that the query is served without errors.
-	if w := serve(); w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
-		b.Fatalf("status %d: %s", w.Code, w.Body)
-	}
+	serve := servesQuery(b, h, query)
 	b.ReportAllocs()
 	for b.Loop() {
 		serve()
@@ -90,3 +76,24 @@ func BenchmarkSessionQuery(b *testing.B) { benchQuery(b, sessionQuery) }
 // BenchmarkPage100 reads a full page of 100 sessions with cursors, a broad
 // selection and pageInfo.
 func BenchmarkPage100(b *testing.B) { benchQuery(b, page100Query) }
+
+// servesQuery returns a function that serves query through h in process,
+// having checked once that it is served without errors.
+func servesQuery(b *testing.B, h http.Handler, query string) func() *httptest.ResponseRecorder {
+	b.Helper()
+	body, err := json.Marshal(map[string]any{"query": query})
+	if err != nil {
+		b.Fatal(err)
+	}
+	serve := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	if w := serve(); w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
+		b.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	return serve
+}

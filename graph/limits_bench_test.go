@@ -1,12 +1,9 @@
 package graph
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -57,20 +54,7 @@ func BenchmarkLimitPage100(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := limitedBenchHandler()
-	body, err := json.Marshal(map[string]any{"query": page100Query})
-	if err != nil {
-		b.Fatal(err)
-	}
-	serve := func() *httptest.ResponseRecorder {
-		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
-		return w
-	}
-	if w := serve(); w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
-		b.Fatalf("status %d: %s", w.Code, w.Body)
-	}
+	serve := servesQuery(b, h, page100Query)
 	b.Run("check", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

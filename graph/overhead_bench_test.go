@@ -1,11 +1,7 @@
 package graph
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/stripe/stripe-go/v85"
@@ -41,23 +37,10 @@ func BenchmarkOperationOverhead(b *testing.B) {
 		{"with metrics and access log", Options{Metrics: metrics.New()}},
 		{"with metrics and the cost budget", Options{Metrics: metrics.New(), Budget: bud}},
 	}
-	body, err := json.Marshal(map[string]any{"query": sessionQuery})
-	if err != nil {
-		b.Fatal(err)
-	}
 	for _, v := range variants {
 		b.Run(v.name, func(b *testing.B) {
 			h := asCaller(NewHandler(budget.Counting(fake, v.opts.Budget), discardLogger(), v.opts), auth.Principal{Kind: auth.EndUser, Subject: "user_1", Scopes: []string{auth.ScopeReadOutputs, auth.ScopeReadSensitive}})
-			serve := func() *httptest.ResponseRecorder {
-				req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				w := httptest.NewRecorder()
-				h.ServeHTTP(w, req)
-				return w
-			}
-			if w := serve(); w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
-				b.Fatalf("status %d: %s", w.Code, w.Body)
-			}
+			serve := servesQuery(b, h, sessionQuery)
 			b.ReportAllocs()
 			for b.Loop() {
 				serve()
