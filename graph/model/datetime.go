@@ -14,6 +14,10 @@ import (
 // Unix seconds, never negative.
 var minDateTime = time.Unix(0, 0).UTC()
 
+// maxDateTime is the latest time RFC 3339 can write: a later one (9999 with
+// a negative offset is year 10000 in UTC) could not be written back.
+var maxDateTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+
 // MarshalDateTime writes a DateTime as RFC 3339 in UTC. gqlgen binds the
 // DateTime scalar to this function and UnmarshalDateTime (gqlgen.yml).
 func MarshalDateTime(t time.Time) graphql.Marshaler {
@@ -36,6 +40,9 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	}
 	if t.Before(minDateTime) {
 		return time.Time{}, fmt.Errorf("%q is before 1970-01-01T00:00:00Z, the earliest time Stripe knows", s)
+	}
+	if t.After(maxDateTime) {
+		return time.Time{}, fmt.Errorf("%q is after 9999-12-31T23:59:59Z, the latest time RFC 3339 can write", s)
 	}
 	return t, nil
 }

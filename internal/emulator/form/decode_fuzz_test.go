@@ -192,12 +192,7 @@ func keepsArrays(t *testing.T, f *Params, p *Spec, path []string) {
 			sent = append(sent, c.str)
 			i, _ := strconv.Atoi(k)
 			if other, ok := seen[i]; ok {
-				// Known bug, reported: validate takes any strconv.Atoi
-				// index, so expand[01] and expand[1] are two items with one
-				// index, and form.list returns one of them twice and drops
-				// the other. validate should take canonical indexes only;
-				// drop this skip when it does.
-				t.Skipf("%s: indexes %q and %q are both %d (known bug)", ParamName(path), other, k, i)
+				t.Fatalf("%s: indexes %q and %q both accepted as %d", ParamName(path), other, k, i)
 			}
 			seen[i] = k
 		}

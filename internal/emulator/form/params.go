@@ -38,7 +38,7 @@ func Parse(vals url.Values) (*Params, *Error) {
 	for _, k := range keys {
 		segs, ok := splitKey(k)
 		if !ok {
-			return nil, invalid(k, "", "Invalid parameter name: %s", k)
+			return nil, invalid(Abbreviate(k), "", "Invalid parameter name: %s", Abbreviate(k))
 		}
 		for _, v := range vals[k] {
 			if err := root.set(segs, v, k); err != nil {
@@ -49,6 +49,11 @@ func Parse(vals url.Values) (*Params, *Error) {
 	return root, nil
 }
 
+// maxKeyDepth bounds a parameter name's nesting: the deepest real one,
+// options[document][allowed_types][0], has 4 parts. Without a bound, 1 MiB
+// of type[][][]… built a tree of 200 MB before Validate refused it.
+const maxKeyDepth = 8
+
 // splitKey splits a[b][c] into [a b c]; a[] gives [a ""].
 func splitKey(k string) ([]string, bool) {
 	i := strings.IndexByte(k, '[')
@@ -58,7 +63,7 @@ func splitKey(k string) ([]string, bool) {
 	segs := []string{k[:i]}
 	rest := k[i:]
 	for rest != "" {
-		if rest[0] != '[' {
+		if len(segs) == maxKeyDepth || rest[0] != '[' {
 			return nil, false
 		}
 		j := strings.IndexByte(rest, ']')

@@ -87,7 +87,8 @@ func validate(f *Params, p *Spec, path []string) *Error {
 		}
 	case kArray:
 		for _, k := range f.order {
-			if _, err := strconv.Atoi(k); err != nil {
+			// Canonical indexes only: "01" and "1" would be one item twice.
+			if i, err := strconv.Atoi(k); err != nil || i < 0 || strconv.Itoa(i) != k {
 				return invalid(name, "", "Invalid array")
 			}
 			if err := validate(f.children[k], p.items, append(path, k)); err != nil {
