@@ -232,6 +232,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 			Clock:           clock,
 			Logger:          logger.With("component", "emulator"),
 			APIKeys:         keys,
+			OnEvent:         publishTo(hub, logger),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start the emulator: %w", err)
@@ -320,6 +321,18 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	}
 	a.Handler = r
 	return a, nil
+}
+
+// publishTo feeds the emulator's events to the hub, as Stripe's webhooks
+// do in Stripe mode.
+func publishTo(hub *events.Hub, logger *slog.Logger) func(emulator.Event) {
+	return func(ev emulator.Event) {
+		err := hub.Publish(context.Background(), events.Event{ID: ev.ID, Type: ev.Type, Created: time.Unix(ev.Created, 0),
+			SessionID: ev.SessionID, ClientReferenceID: ev.ClientReferenceID})
+		if err != nil && !errors.Is(err, events.ErrClosed) {
+			logger.Warn("live updates: an emulator event was not published", "event", ev.ID, "error", err.Error())
+		}
+	}
 }
 
 func apiBase(cfg config.Config) string {

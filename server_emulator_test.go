@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/idgraph/idgraph/internal/emulator"
+	"github.com/idgraph/idgraph/internal/events"
 )
 
 // emulatorServer is idgraph on its embedded emulator, on a manual clock.
@@ -22,6 +23,8 @@ type emulatorServer struct {
 	clock *emulator.ManualClock
 	// handler is idgraph's, to serve requests in process.
 	handler http.Handler
+	// hub is idgraph's live-updates hub.
+	hub *events.Hub
 }
 
 func serveOnEmulator(t *testing.T) emulatorServer {
@@ -53,7 +56,7 @@ func startLogging(t *testing.T, vars map[string]string, logger *slog.Logger) emu
 	srv.Config.Handler = a.Handler
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return emulatorServer{url: base, clock: clock, handler: a.Handler}
+	return emulatorServer{url: base, clock: clock, handler: a.Handler, hub: a.hub}
 }
 
 // mergeVars returns the variables of all maps, later ones winning.

@@ -285,9 +285,16 @@ type wsClient struct {
 // graphql-transport-ws.
 func (s *subServer) dial(t *testing.T, header http.Header) (*wsClient, *http.Response, error) {
 	t.Helper()
+	return dialWS(t, s.url, header)
+}
+
+// dialWS opens a WebSocket to idgraph at base with header, speaking
+// graphql-transport-ws.
+func dialWS(t *testing.T, base string, header http.Header) (*wsClient, *http.Response, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), subWait)
 	defer cancel()
-	conn, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.url, "http")+"/graphql", &websocket.DialOptions{
+	conn, res, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", &websocket.DialOptions{
 		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: header})
 	if err != nil {
 		return nil, res, err
@@ -299,7 +306,14 @@ func (s *subServer) dial(t *testing.T, header http.Header) (*wsClient, *http.Res
 // connect dials and initialises with payload, and expects connection_ack.
 func (s *subServer) connect(t *testing.T, payload any) *wsClient {
 	t.Helper()
-	c, _, err := s.dial(t, nil)
+	return connectWS(t, s.url, payload)
+}
+
+// connectWS dials idgraph at base and initialises with payload, and
+// expects connection_ack.
+func connectWS(t *testing.T, base string, payload any) *wsClient {
+	t.Helper()
+	c, _, err := dialWS(t, base, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

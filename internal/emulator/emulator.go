@@ -46,6 +46,10 @@ type Options struct {
 	// other key is a 401 "Invalid API Key provided", as on Stripe. Empty
 	// accepts every well-formed test mode key.
 	APIKeys []string
+	// OnEvent, when set, is called with each event the emulator records,
+	// after its transaction commits, in the goroutine that wrote it (an
+	// API request, the hosted page or a timer): it must not block.
+	OnEvent func(Event)
 }
 
 // Emulator is a stateful, Stripe-compatible emulator of Stripe Identity's
@@ -63,6 +67,7 @@ type Emulator struct {
 	handler   http.Handler
 	links     *linkSigner // mints and checks session links (tokens.go)
 	reads     *readDB     // db, with the hot reads prepared (reads.go)
+	onEvent   func(Event) // Options.OnEvent
 
 	// writeTxns counts the write transactions begun, so that tests can
 	// hold reads to writing nothing.
@@ -92,6 +97,7 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 		delay:     o.ProcessingDelay,
 		clock:     o.Clock,
 		log:       o.Logger,
+		onEvent:   o.OnEvent,
 		timers:    map[string]Timer{},
 		inflight:  map[string]bool{},
 	}

@@ -35,9 +35,32 @@ func recordEvent(t *txn, typ string, s *session) error {
 	if err != nil {
 		return err
 	}
+	id := newID(prefixEvent)
 	_, err = t.ExecContext(t.ctx, `INSERT INTO events (id, created, type, session_id, request_id, idempotency_key, doc)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, newID(prefixEvent), t.now.Unix(), typ, s.ID, nullIfEmpty(t.reqID), nullIfEmpty(t.idemKey), doc)
-	return err
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, t.now.Unix(), typ, s.ID, nullIfEmpty(t.reqID), nullIfEmpty(t.idemKey), doc)
+	if err != nil {
+		return err
+	}
+	if t.onEvent != nil {
+		n := Event{ID: id, Type: typ, Created: t.now.Unix(), SessionID: s.ID}
+		if s.ClientReferenceID != nil {
+			n.ClientReferenceID = *s.ClientReferenceID
+		}
+		// Only once the event is durable: a listener that reads the
+		// session then sees the transition.
+		t.after = append(t.after, func() { t.onEvent(n) })
+	}
+	return nil
+}
+
+// Event tells Options.OnEvent of an event the emulator recorded: what a
+// listener needs to find the session, not the session itself.
+type Event struct {
+	ID                string // evt_…
+	Type              string // identity.verification_session.*
+	Created           int64  // Unix seconds, Stripe's created
+	SessionID         string // vs_…
+	ClientReferenceID string // the session's, "" when it has none
 }
 
 // render returns the event in Stripe's shape.

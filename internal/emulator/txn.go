@@ -11,9 +11,10 @@ type txn struct {
 	*sql.Tx
 	ctx     context.Context
 	now     time.Time
-	reqID   string   // the API request that caused it, "" from the hosted page or a timer
-	idemKey string   // its Idempotency-Key, if any
-	after   []func() // run after a successful commit
+	reqID   string      // the API request that caused it, "" from the hosted page or a timer
+	idemKey string      // its Idempotency-Key, if any
+	after   []func()    // run after a successful commit
+	onEvent func(Event) // Options.OnEvent, nil when none
 }
 
 // write runs fn in a write transaction and commits it. Work that must only
@@ -37,7 +38,7 @@ func (e *Emulator) writeLocked(ctx context.Context, fn func(t *txn) error) error
 	if err != nil {
 		return err
 	}
-	t := &txn{Tx: tx, ctx: ctx, now: e.clock.Now(), reqID: requestID(ctx)}
+	t := &txn{Tx: tx, ctx: ctx, now: e.clock.Now(), reqID: requestID(ctx), onEvent: e.onEvent}
 	if ic := idempotencyFrom(ctx); ic != nil {
 		t.idemKey = ic.key
 	}
