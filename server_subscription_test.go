@@ -880,6 +880,24 @@ func TestVerificationSessionEvents(t *testing.T) {
 		c.send(map[string]any{"id": "1", "type": "complete"})
 		waitFor(t, "the subscription to end", func() bool { return s.hub.Stats().Subscriptions == 0 })
 	})
+	t.Run("the statuses filter reads each event's session, sent or not", func(t *testing.T) {
+		c := s.connect(t, bearer(serverToken))
+		c.subscribe("1", `subscription { verificationSessionEvents(filter: {statuses: [VERIFIED, CANCELED]}) { type sessionId } }`, nil)
+		waitFor(t, "the subscription", func() bool { return s.hub.Stats().Subscriptions == 1 })
+		before := s.stripe.calls("vs_bob")
+		s.changed(t, "vs_bob", stripe.IdentityVerificationSessionStatusProcessing)
+		// Read, and left out, before the next change.
+		waitFor(t, "the processing event's read", func() bool { return s.stripe.calls("vs_bob") == before+1 })
+		s.changed(t, "vs_bob", stripe.IdentityVerificationSessionStatusVerified)
+		if u := c.next("1"); string(u.Data) != `{"verificationSessionEvents":{"type":"VERIFIED","sessionId":"vs_bob"}}` {
+			t.Errorf("data %s, want only the event after which bob's session is verified", u.Data)
+		}
+		if n := s.stripe.calls("vs_bob") - before; n != 2 {
+			t.Errorf("%d Stripe calls, want one per event", n)
+		}
+		c.send(map[string]any{"id": "1", "type": "complete"})
+		waitFor(t, "the subscription to end", func() bool { return s.hub.Stats().Subscriptions == 0 })
+	})
 	t.Run("without the session, no Stripe call", func(t *testing.T) {
 		c := s.connect(t, bearer(serverToken))
 		c.subscribe("1", `subscription { verificationSessionEvents(filter: {sessionId: "vs_bob"}) { type sessionId } }`, nil)

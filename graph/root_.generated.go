@@ -1495,6 +1495,12 @@ input VerificationSessionEventFilter {
   types: [VerificationSessionEventType!]
   "Only the events of this session (` + "`" + `vs_…` + "`" + `). For an end user, another user's session is NOT_FOUND."
   sessionId: ID
+  """
+  Only the events after which the session, as read for the event, has one of
+  these statuses; every status when absent or empty. Each event is then read
+  from Stripe, its session selected or not, and costs one read.
+  """
+  statuses: [VerificationSessionStatus!]
 }
 
 """

@@ -4773,7 +4773,7 @@ func (ec *executionContext) unmarshalInputVerificationSessionEventFilter(ctx con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"types", "sessionId"}
+	fieldsInOrder := [...]string{"types", "sessionId", "statuses"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -4794,6 +4794,13 @@ func (ec *executionContext) unmarshalInputVerificationSessionEventFilter(ctx con
 				return it, err
 			}
 			it.SessionID = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOVerificationSessionStatus2ᚕgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
 		}
 	}
 	return it, nil
@@ -7191,6 +7198,42 @@ func (ec *executionContext) marshalOVerificationSessionRelatedPerson2ᚖgithub�
 		return graphql.Null
 	}
 	return ec._VerificationSessionRelatedPerson(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVerificationSessionStatus2ᚕgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionStatusᚄ(ctx context.Context, v any) ([]model.VerificationSessionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.VerificationSessionStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNVerificationSessionStatus2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOVerificationSessionStatus2ᚕgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.VerificationSessionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVerificationSessionStatus2githubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOVerificationSessionStatus2ᚖgithubᚗcomᚋidgraphᚋidgraphᚋgraphᚋmodelᚐVerificationSessionStatus(ctx context.Context, v any) (*model.VerificationSessionStatus, error) {

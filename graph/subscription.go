@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -45,6 +46,10 @@ const streamKey = "idgraph.stream"
 // errShutdown is a subscription refused because the handler is shutting
 // down.
 var errShutdown = errors.New("graph: shutting down")
+
+// errSkip is a read's answer for an event the subscription's filter leaves
+// out once its session is read: nothing is sent.
+var errSkip = errors.New("graph: event filtered out")
 
 // errExpired ends a subscription when the caller's token expires.
 var errExpired = &auth.UnauthenticatedError{Message: "The token has expired: subscribe again with a fresh one."}
@@ -98,26 +103,37 @@ func (r *Resolver) subscribeEvents(ctx context.Context, filter *model.Verificati
 		return nil, err
 	}
 	var (
-		path    = graphql.GetPath(ctx)
-		aliases = fieldAliases(ctx, verificationSessionEventImplementors, "session")
-		sel     = sessionSelection(ctx, "", "session")
-		calls   = 0
+		path     = graphql.GetPath(ctx)
+		aliases  = fieldAliases(ctx, verificationSessionEventImplementors, "session")
+		sel      = sessionSelection(ctx, "", "session")
+		statuses = statusFilter(filter)
+		calls    = 0
 	)
-	if len(aliases) > 0 {
+	if len(aliases) > 0 || len(statuses) > 0 {
 		calls = sessionCalls(sel)
 	}
 	s := newStream(ctx, r, sub, false, calls, func(ctx context.Context, e events.Event) (*model.VerificationSessionEvent, error) {
 		m := eventFromHub(e)
-		if len(aliases) == 0 {
+		if len(aliases) == 0 && len(statuses) == 0 {
 			return m, nil
 		}
-		var err error
-		if m.Session, err = r.retrieveSession(ctx, e.SessionID, sel); err != nil {
+		session, err := r.retrieveSession(ctx, e.SessionID, sel)
+		switch {
+		case err != nil && len(aliases) == 0:
+			// Neither sent nor filtered without its session: the
+			// subscriber hears of the failure.
+			return m, err
+		case err != nil:
 			// The event is sent all the same, its session null.
 			for _, a := range aliases {
 				p := append(path[:len(path):len(path)], ast.PathName(a))
 				graphql.AddError(ctx, onPath(err, p))
 			}
+		case len(statuses) > 0 && !slices.Contains(statuses, session.Status):
+			return m, errSkip
+		}
+		if len(aliases) > 0 {
+			m.Session = session
 		}
 		return m, nil
 	})
@@ -268,8 +284,11 @@ func (s *stream[T]) respond(ctx context.Context, next graphql.ResponseHandler) *
 		case <-retry:
 			s.retry = nil
 		}
-		resp, wait := s.update(ctx, next)
-		if wait == 0 {
+		resp, wait, skipped := s.update(ctx, next)
+		switch {
+		case skipped:
+			continue
+		case wait == 0:
 			return resp
 		}
 		s.retry = time.NewTimer(max(wait, minRetry))
@@ -279,14 +298,15 @@ func (s *stream[T]) respond(ctx context.Context, next graphql.ResponseHandler) *
 
 // update reads and sends the pending event's update, with its cost; wait
 // is how long to wait before trying again when the budget holds no call
-// now (then nothing is sent).
-func (s *stream[T]) update(ctx context.Context, next graphql.ResponseHandler) (resp *graphql.Response, wait time.Duration) {
+// now, and skipped tells an event the filter left out (then nothing is
+// sent).
+func (s *stream[T]) update(ctx context.Context, next graphql.ResponseHandler) (resp *graphql.Response, wait time.Duration, skipped bool) {
 	readCtx, res, wait, err := s.reserve(ctx)
 	if wait > 0 {
-		return nil, wait
+		return nil, wait, false
 	}
 	if err != nil {
-		return s.fail(ctx, err), 0
+		return s.fail(ctx, err), 0, false
 	}
 	v, err := s.read(readCtx, *s.pending)
 	var te *budget.ThrottledError
@@ -296,26 +316,32 @@ func (s *stream[T]) update(ctx context.Context, next graphql.ResponseHandler) (r
 		if res != nil {
 			res.Settle(ctx)
 		}
-		return nil, te.RetryAfter
+		return nil, te.RetryAfter, false
 	}
 	s.pending = nil
 	if res != nil {
-		graphql.RegisterExtension(ctx, "cost", res.Settle(ctx))
+		cost := res.Settle(ctx) // a skipped event's read is charged too
+		if errors.Is(err, errSkip) {
+			return nil, 0, true
+		}
+		graphql.RegisterExtension(ctx, "cost", cost)
 	}
 	switch {
 	case ctx.Err() != nil:
-		return s.end(), 0
+		return s.end(), 0, false
+	case errors.Is(err, errSkip):
+		return nil, 0, true
 	case err != nil && endsStream(err):
-		return s.fail(ctx, err), 0
+		return s.fail(ctx, err), 0, false
 	case err != nil:
-		return s.errorResponse(ctx, err), 0
+		return s.errorResponse(ctx, err), 0, false
 	}
 	select {
 	case <-s.out: // never there: next(ctx) takes each value
 	default:
 	}
 	s.out <- v
-	return next(ctx), 0
+	return next(ctx), 0, false
 }
 
 // reserve takes an update's Stripe calls from the caller's budget and

@@ -61,3 +61,12 @@ func eventFilter(in *model.VerificationSessionEventFilter) (events.Filter, error
 	}
 	return f, nil
 }
+
+// statusFilter is the statuses verificationSessionEvents' filter keeps,
+// none for every status.
+func statusFilter(in *model.VerificationSessionEventFilter) []model.VerificationSessionStatus {
+	if in == nil {
+		return nil
+	}
+	return in.Statuses
+}

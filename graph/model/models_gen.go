@@ -404,6 +404,10 @@ type VerificationSessionEventFilter struct {
 	Types []VerificationSessionEventType `json:"types,omitempty"`
 	// Only the events of this session (`vs_…`). For an end user, another user's session is NOT_FOUND.
 	SessionID *string `json:"sessionId,omitempty"`
+	// Only the events after which the session, as read for the event, has one of
+	// these statuses; every status when absent or empty. Each event is then read
+	// from Stripe, its session selected or not, and costs one read.
+	Statuses []VerificationSessionStatus `json:"statuses,omitempty"`
 }
 
 // Criteria for listing VerificationSessions; all given criteria must hold.
