@@ -40,7 +40,10 @@ import (
 //     and then the connection closes with 4403, which graphql-ws clients
 //     answer by reconnecting (with a fresh token, when connectionParams is
 //     a function); Shutdown closes with 1001 Going Away after every
-//     subscription has completed.
+//     subscription has completed;
+//   - the protocol's own rules, which gqlgen does not keep, are checked on
+//     each message (transport_ws_protocol.go): 4400, 4401, 4408, 4409 and
+//     4429 as graphql-transport-ws names them.
 
 // The close codes idgraph uses beside gqlgen's.
 const (

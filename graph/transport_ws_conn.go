@@ -43,6 +43,9 @@ func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 	conn.SetReadLimit(-1) // NextReader holds the limit
 	c := wsConnOf(r.Context())
 	a := &wsAdapter{conn: conn, c: c, limit: DefaultMaxBodyBytes, writeTimeout: i.writeTimeout}
+	if conn.Subprotocol() == transportWSProtocol {
+		a.proto = &wsProtocol{}
+	}
 	if c != nil {
 		c.conn = a
 	}
@@ -55,6 +58,7 @@ type wsAdapter struct {
 	c            *wsConn // nil outside webSocket.Do
 	limit        int64
 	writeTimeout time.Duration
+	proto        *wsProtocol // graphql-transport-ws's rules; nil for the legacy protocol
 
 	mu        sync.Mutex
 	deadline  *time.Timer // the pong deadline
@@ -70,6 +74,13 @@ var (
 // errMessageTooBig ends a connection whose client sent a message over the
 // limit (gqlgen hands it to ErrorFunc, and closes).
 var errMessageTooBig = errors.New("graph: a WebSocket message over the limit")
+
+// errProtocol ends a connection whose client broke graphql-transport-ws's
+// rules (transport_ws_protocol.go).
+var errProtocol = errors.New("graph: a message against graphql-transport-ws's rules")
+
+// transportWSProtocol is graphql-ws's subprotocol name.
+const transportWSProtocol = "graphql-transport-ws"
 
 // NextReader reads the next message whole, within the limit.
 func (a *wsAdapter) NextReader() (int, io.Reader, error) {
@@ -89,6 +100,12 @@ func (a *wsAdapter) NextReader() (int, io.Reader, error) {
 		a.WriteClose(int(coderws.StatusMessageTooBig), fmt.Sprintf("Message too big: idgraph reads at most %d bytes", a.limit))
 		return 0, nil, errMessageTooBig
 	}
+	if a.proto != nil {
+		if code, reason := a.proto.received(data); code != 0 {
+			a.WriteClose(code, reason)
+			return 0, nil, errProtocol
+		}
+	}
 	return int(typ), bytes.NewReader(data), nil
 }
 
@@ -97,6 +114,11 @@ func (a *wsAdapter) WriteJSON(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
+	}
+	if a.proto != nil {
+		// Before the write: the client may reuse an ID as soon as it
+		// reads the operation's end.
+		a.proto.sent(b)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), a.writeTimeout)
 	defer cancel()
@@ -109,6 +131,9 @@ func (a *wsAdapter) WriteJSON(v any) error {
 // gqlgen's adapter, and owns the connection from then on.
 func (a *wsAdapter) WriteClose(code int, reason string) error {
 	a.SetReadDeadline(time.Time{})
+	if a.proto != nil {
+		code, reason = a.proto.closing(code, reason)
+	}
 	if a.c != nil {
 		code, reason = a.c.closeStatus(code, reason)
 	}
