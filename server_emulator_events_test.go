@@ -23,7 +23,14 @@ func TestEmulatorEventsReachSubscriptions(t *testing.T) {
 	all := connectWS(t, s.url, nil)
 	all.subscribe("2", `subscription { verificationSessionEvents { type sessionId session { id status } } }`, nil)
 
-	waitFor(t, "both subscriptions in the hub", func() bool { return s.hub.Stats().Subscriptions == 2 })
+	// Sensitive fields come from a read of their own, with each update.
+	sensitive := connectWS(t, s.url, nil)
+	sensitive.subscribe("3", `subscription($id: ID!) { verificationSessionUpdated(id: $id) {
+		status verifiedOutputs { firstName dob { year } idNumber } } }`, map[string]any{"id": sess.ID})
+	if u := sensitive.next("3"); len(u.Errors) > 0 || !strings.Contains(string(u.Data), `"verifiedOutputs":null`) {
+		t.Fatalf("sensitive subscription's first update: %s %+v", u.Data, u.Errors)
+	}
+	waitFor(t, "the subscriptions in the hub", func() bool { return s.hub.Stats().Subscriptions == 3 })
 
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := noRedirect.PostForm(sess.URL, url.Values{"action": {"pass"}})
@@ -40,6 +47,15 @@ func TestEmulatorEventsReachSubscriptions(t *testing.T) {
 	s.clock.Advance(2 * time.Second)
 	if got := status(t, c.next("1")); got != "VERIFIED" {
 		t.Fatalf("after processing: %s, want VERIFIED", got)
+	}
+	for want := range 2 { // processing, then verified
+		u := sensitive.next("3")
+		if len(u.Errors) > 0 {
+			t.Fatalf("sensitive update %d: %+v", want, u.Errors)
+		}
+		if want == 1 && !strings.Contains(string(u.Data), `"verifiedOutputs":{"firstName":"Jenny","dob":{"year":1901}`) {
+			t.Errorf("verified update: %s, want the verified name and date of birth", u.Data)
+		}
 	}
 	// The stream of every session's events saw both, in order.
 	for _, want := range []string{"PROCESSING", "VERIFIED"} { // the event type's name, and the status
