@@ -24,6 +24,9 @@ REACT_DOM_VERSION=18.3.1
 PLUGIN_EXPLORER_VERSION=3.2.6
 # Bundled inside the explorer plugin's UMD build; fetched only for its LICENSE.
 GRAPHIQL_EXPLORER_VERSION=0.9.0
+# graphiql.min.js bundles @graphiql/toolkit and with it graphql-ws's client
+# (^5.5.5), which runs subscriptions over graphql-transport-ws when
+# playground.js passes createFetcher a subscriptionUrl: nothing more to vendor.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 assets="$root/internal/playground/assets"
@@ -85,6 +88,7 @@ cp "$work/graphiql-explorer/package/LICENSE" "$vendor/plugin-explorer/LICENSE.gr
 	echo "react-dom $REACT_DOM_VERSION"
 	echo "@graphiql/plugin-explorer $PLUGIN_EXPLORER_VERSION"
 	echo "graphiql-explorer $GRAPHIQL_EXPLORER_VERSION (bundled in @graphiql/plugin-explorer; LICENSE only)"
+	echo "graphql-ws ^5.5.5 (bundled in graphiql.min.js through @graphiql/toolkit; subscriptions)"
 	echo
 	echo "# npm tarball integrity"
 	printf '%s\n' "${integrity[@]}"

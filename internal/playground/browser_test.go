@@ -106,8 +106,29 @@ func TestBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(editor, "createVerificationSession") {
+	if editor != DefaultQuery {
 		t.Errorf("query editor does not show the default query; it has:\n%s", editor)
+	}
+	// The default document tells the user to select an example and
+	// uncomment it with Ctrl-/: that must give the operation.
+	const cm = `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror`
+	step("select the first example and press Ctrl-/",
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const e = `+cm+`, lines = e.getValue().split('\n');
+			const from = lines.findIndex(l => l.startsWith('# mutation '));
+			const to = lines.findIndex((l, i) => i > from && l === '# }');
+			e.focus();
+			e.setSelection({line: from, ch: 0}, {line: to, ch: 3});
+		})()`),
+		chromedp.KeyEvent("/", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+	)
+	uncommented, err := chromedp.Run(ctx, chromedp.Evaluate[string](cm+`.getSelection()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(uncommented, "mutation StartVerification {\n") || !strings.HasSuffix(uncommented, "\n}") ||
+		strings.Contains(uncommented, "#") {
+		t.Errorf("Ctrl-/ on the first example gave:\n%s", uncommented)
 	}
 
 	// Each of these exercises code that the first render does not: the

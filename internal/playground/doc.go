@@ -8,6 +8,12 @@
 // scripts/update-graphiql.sh; assets/VERSIONS and assets/SHA256SUMS record
 // what was copied.
 //
+// Queries and mutations go to the endpoint over HTTP, subscriptions over a
+// WebSocket (graphql-transport-ws) to the same URL with ws: or wss:, with
+// the Headers tab's headers as connection_init's payload, since a browser
+// cannot set a WebSocket's headers. The default document is comments only,
+// so that an operation pasted under it is the only one.
+//
 // # Mounting
 //
 // The page and its assets are two handlers, because the page is usually

@@ -13,37 +13,45 @@ import (
 
 // DefaultQuery is what the query editor shows on a browser's first visit.
 // GraphiQL keeps the user's own edits in localStorage after that.
+//
+// It is comments only, examples included, so that an operation pasted
+// under it is the document's only one: an anonymous operation, as the
+// README's walkthrough has, must be alone in its document ("This anonymous
+// operation must be the only defined operation"). The examples are named,
+// so that uncommenting both still makes a valid document.
 const DefaultQuery = `# Welcome to the idgraph playground.
-# Run an operation with ▶ (Ctrl-Enter); the buttons
-# on the left open the docs and the explorer.
+#
+# Paste or write an operation below these comments and run
+# it with ▶ (Ctrl-Enter). The buttons on the left open the
+# docs and the explorer. To call as a user, put
+#   {"Authorization": "Bearer <token>"}
+# in the Headers tab at the bottom; subscriptions send it
+# over their WebSocket too.
+#
+# To start, select an example and uncomment it (Ctrl-/).
+#
+# 1. Start a document check, then open its url in another
+#    tab and play the end user there:
+#
+# mutation StartVerification {
+#   createVerificationSession(
+#     input: {type: DOCUMENT, returnUrl: "https://example.com/verified"}
+#   ) {
+#     verificationSession { id status url }
+#     userErrors { field message code }
+#   }
+# }
+#
+# 2. Watch it change, live: put its id for vs_... and run
+#    this before you submit on the hosted page.
+#
+# subscription WatchVerification {
+#   verificationSessionUpdated(id: "vs_...") {
+#     status
+#     lastError { code reason }
+#   }
+# }
 
-# 1. Start a document check, then open the url.
-mutation CreateVerificationSession {
-  createVerificationSession(
-    input: {type: DOCUMENT, returnUrl: "https://example.com/verified"}
-  ) {
-    verificationSession {
-      id
-      status
-      url
-    }
-    userErrors {
-      field
-      message
-      code
-    }
-  }
-}
-
-# 2. Look it up: put {"id": "vs_..."} with the id
-#    from step 1 in the Variables pane below.
-query VerificationSession($id: ID!) {
-  verificationSession(id: $id) {
-    id
-    status
-    url
-  }
-}
 `
 
 //go:embed page.html
@@ -69,7 +77,8 @@ type pageData struct {
 // title is the page's <title> ("GraphiQL" when empty). endpoint is the
 // GraphQL endpoint the page sends operations to: a path on the same origin
 // such as "/graphql", or an absolute http(s) URL, whose origin is then added
-// to the CSP's connect-src. Handler panics if endpoint is empty or not a
+// to the CSP's connect-src, with its WebSocket counterpart (ws: for http:,
+// wss: for https:) for subscriptions. Handler panics if endpoint is empty or not a
 // valid URL reference, since that is a programming error.
 //
 // Each response carries its own Content-Security-Policy:
@@ -140,9 +149,11 @@ func cspFor(nonce, connectSrc string) string {
 		// CodeMirror uses a data:image/gif as its drag image, and the page's
 		// empty icon is a data: URL.
 		"img-src 'self' data:",
-		// The GraphQL endpoint. CSP level 3 makes 'self' match ws: and wss:
-		// on the same host too, so a same-origin subscription URL needs
-		// nothing more; plain ws: wss: would allow any host.
+		// The GraphQL endpoint, over HTTP and, for subscriptions, over a
+		// WebSocket. CSP level 3 makes 'self' match ws: and wss: on the
+		// same host too, so a same-origin endpoint needs nothing more
+		// (the browser test checks that a subscription runs); plain ws:
+		// wss: would allow any host.
 		"connect-src " + connectSrc,
 		"base-uri 'none'",
 		"form-action 'none'",
@@ -151,7 +162,8 @@ func cspFor(nonce, connectSrc string) string {
 }
 
 // connectSources returns the connect-src sources for endpoint: 'self', and
-// the endpoint's origin when it is an absolute URL.
+// when it is an absolute URL its origin and the WebSocket origin that
+// playground.js derives from it for subscriptions.
 func connectSources(endpoint string) string {
 	if endpoint == "" {
 		panic("playground: empty GraphQL endpoint")
@@ -181,7 +193,11 @@ func connectSources(endpoint string) string {
 	}
 	// Rebuilding the origin from its parts keeps any path or query out of
 	// the header.
-	return "'self' " + u.Scheme + "://" + u.Host
+	ws := "ws"
+	if u.Scheme == "https" {
+		ws = "wss"
+	}
+	return "'self' " + u.Scheme + "://" + u.Host + " " + ws + "://" + u.Host
 }
 
 // newNonce returns 128 random bits, as CSP nonces should have. The URL-safe

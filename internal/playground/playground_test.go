@@ -199,9 +199,9 @@ func TestConnectSources(t *testing.T) {
 	for endpoint, want := range map[string]string{
 		"/graphql":                           "'self'",
 		"graphql":                            "'self'",
-		"https://api.example.com/graphql":    "'self' https://api.example.com",
-		"http://127.0.0.1:8080/graphql?x=;y": "'self' http://127.0.0.1:8080",
-		"http://[::1]:8080/graphql":          "'self' http://[::1]:8080",
+		"https://api.example.com/graphql":    "'self' https://api.example.com wss://api.example.com",
+		"http://127.0.0.1:8080/graphql?x=;y": "'self' http://127.0.0.1:8080 ws://127.0.0.1:8080",
+		"http://[::1]:8080/graphql":          "'self' http://[::1]:8080 ws://[::1]:8080",
 	} {
 		if got := connectSources(endpoint); got != want {
 			t.Errorf("connectSources(%q) = %q, want %q", endpoint, got, want)
@@ -297,9 +297,10 @@ func TestVendoredAssetsMatchSums(t *testing.T) {
 	}
 }
 
-// TestDefaultQueryMatchesSchema keeps the editor's example valid as the
-// schema changes: a stale example is the first thing a new user runs into.
-func TestDefaultQueryMatchesSchema(t *testing.T) {
+// loadSchema reads idgraph's schema, or skips the test when the package is
+// built outside the repository.
+func loadSchema(t *testing.T) *ast.Schema {
+	t.Helper()
 	const schemaFile = "../../schema.graphqls"
 	sdl, err := os.ReadFile(schemaFile)
 	if err != nil {
@@ -309,7 +310,77 @@ func TestDefaultQueryMatchesSchema(t *testing.T) {
 	if gqlErr != nil {
 		t.Fatalf("loading %s: %v", schemaFile, gqlErr)
 	}
-	if _, errs := gqlparser.LoadQueryWithRules(schema, DefaultQuery, nil); len(errs) > 0 {
-		t.Errorf("DefaultQuery does not validate against %s: %v", schemaFile, errs)
+	return schema
+}
+
+// TestDefaultQueryIsCommentsOnly: whatever a user pastes under the default
+// document is then the document's only operation.
+func TestDefaultQueryIsCommentsOnly(t *testing.T) {
+	for i, line := range strings.Split(DefaultQuery, "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			t.Errorf("line %d of DefaultQuery is not a comment: %q", i+1, line)
+		}
+	}
+}
+
+// TestDefaultQueryExamplesMatchSchema keeps the editor's examples valid as
+// the schema changes, uncommented as a user would (all of them at once):
+// a stale example is the first thing a new user runs into.
+func TestDefaultQueryExamplesMatchSchema(t *testing.T) {
+	schema := loadSchema(t)
+	var doc strings.Builder
+	in := false
+	for line := range strings.SplitSeq(DefaultQuery, "\n") {
+		code := strings.TrimPrefix(strings.TrimPrefix(line, "#"), " ")
+		if regexp.MustCompile(`^(query|mutation|subscription)\b`).MatchString(code) {
+			in = true
+		}
+		if in {
+			doc.WriteString(code + "\n")
+		}
+		if code == "}" {
+			in = false
+		}
+	}
+	q, errs := gqlparser.LoadQueryWithRules(schema, doc.String(), nil)
+	if len(errs) > 0 {
+		t.Fatalf("DefaultQuery's examples do not validate: %v\n%s", errs, doc.String())
+	}
+	if len(q.Operations) != 2 {
+		t.Errorf("found %d examples in DefaultQuery, want 2:\n%s", len(q.Operations), doc.String())
+	}
+}
+
+// readmeOperations are the GraphQL blocks of the README that are valid
+// operations on their own.
+func readmeOperations(t *testing.T, schema *ast.Schema) []string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Skipf("no README: %v", err)
+	}
+	var ops []string
+	for _, m := range regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(string(readme), -1) {
+		// Blocks in a list item are indented.
+		block := regexp.MustCompile(`(?m)^   `).ReplaceAllString(m[1], "")
+		if _, errs := gqlparser.LoadQueryWithRules(schema, block, nil); len(errs) == 0 {
+			ops = append(ops, block)
+		}
+	}
+	return ops
+}
+
+// A newcomer pastes the README's operations under the default document,
+// as written: each runs there as it does alone.
+func TestREADMEOperationsPasteUnderDefaultQuery(t *testing.T) {
+	schema := loadSchema(t)
+	ops := readmeOperations(t, schema)
+	if len(ops) == 0 {
+		t.Fatal("no GraphQL operation in README.md")
+	}
+	for _, op := range ops {
+		if _, errs := gqlparser.LoadQueryWithRules(schema, DefaultQuery+op, nil); len(errs) > 0 {
+			t.Errorf("pasted under the default document, the README's\n%s\nfails: %v", op, errs)
+		}
 	}
 }

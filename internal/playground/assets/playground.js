@@ -25,7 +25,23 @@
     plugins.push(window.GraphiQLPluginExplorer.explorerPlugin());
   }
 
-  var fetcher = GraphiQL.createFetcher({ url: config.endpoint });
+  // Queries and mutations go over HTTP; subscriptions over a WebSocket
+  // (graphql-transport-ws, with the graphql-ws client that graphiql.min.js
+  // bundles) to the same endpoint. Resolving the endpoint against the page's
+  // location makes it work on any host and port, and wss: under https:.
+  var endpoint = new URL(config.endpoint, window.location.href);
+  var subscriptionUrl = new URL(endpoint.href);
+  subscriptionUrl.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
+
+  // A browser cannot put headers on a WebSocket, so GraphiQL sends what the
+  // Headers tab holds, such as {"Authorization": "Bearer …"}, as the payload
+  // of connection_init, where idgraph reads the credential. Each subscription
+  // opens its own connection with the headers of the moment, closed when the
+  // subscription ends.
+  var fetcher = GraphiQL.createFetcher({
+    url: endpoint.href,
+    subscriptionUrl: subscriptionUrl.href,
+  });
 
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
