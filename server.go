@@ -218,6 +218,7 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 	a.close = append(a.close, hub.Close)
 	a.notes = append(a.notes, func(context.Context) (bool, string) { return hub.Ready() })
 	a.hub = hub
+	m.Events(hub.Stats)
 
 	idCfg := identity.Config{Key: cfg.StripeKey, BaseURL: cfg.StripeAPIBase, MaxNetworkRetries: cfg.MaxNetworkRetries}
 	var secret []byte

@@ -3,8 +3,9 @@
 // Handler: GraphQL operations by name, type and outcome with their latency;
 // Stripe calls by endpoint template, method and status with their latency
 // (InstrumentStripe); HTTP requests by route and those in flight
-// (Middleware); and the cost budget's throttled operations and spent cost
-// (Throttled, Spent).
+// (Middleware); the cost budget's throttled operations and spent cost
+// (Throttled, Spent); and the live-updates hub's open subscriptions and
+// event counters (Events).
 //
 // Every label value is bounded: routes and Stripe endpoints are templates,
 // never paths; what a client chooses (an operation's name) is checked and
