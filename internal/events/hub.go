@@ -66,6 +66,7 @@ type Hub struct {
 	origin       string  // this hub's ID in Redis messages
 	recent       *recent // IDs delivered
 	redis        *bridge // nil: this process only
+	observers    atomic.Pointer[[]Observer]
 
 	mu         sync.RWMutex // guards the fields below; Publish reads
 	closed     bool
@@ -181,6 +182,7 @@ func (h *Hub) Publish(ctx context.Context, e Event) error {
 		return ErrDuplicate
 	}
 	h.published.Add(1)
+	h.observe(e, false)
 	h.deliver(&e)
 	if h.redis != nil {
 		h.redis.send(e)
@@ -195,7 +197,38 @@ func (h *Hub) receive(e Event) {
 		return
 	}
 	h.remote.Add(1)
+	h.observe(e, true)
 	h.deliver(&e)
+}
+
+// Observer is told of each event the hub delivers, once per event ID,
+// before any subscription is offered it; remote says it came from another
+// replica through Redis. It runs in the publisher's goroutine, so it must
+// be quick; it is how the session cache (internal/sessioncache) forgets a
+// session before anyone can hear of its change and read it again.
+type Observer func(e Event, remote bool)
+
+// Observe adds o to the hub's observers, for the rest of the hub's life.
+func (h *Hub) Observe(o Observer) {
+	for {
+		old := h.observers.Load()
+		var next []Observer
+		if old != nil {
+			next = append(next, *old...)
+		}
+		next = append(next, o)
+		if h.observers.CompareAndSwap(old, &next) {
+			return
+		}
+	}
+}
+
+func (h *Hub) observe(e Event, remote bool) {
+	if obs := h.observers.Load(); obs != nil {
+		for _, o := range *obs {
+			o(e, remote)
+		}
+	}
 }
 
 // deliver offers e to each matching subscription. Offers do not block, so

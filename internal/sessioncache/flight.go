@@ -1,0 +1,109 @@
+package sessioncache
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stripe/stripe-go/v85"
+)
+
+// flight is one Stripe retrieve that several reads may share.
+type flight struct {
+	done  chan struct{}
+	start uint64 // the local stamp of its start, against invalidations
+	// Set before done closes:
+	raw  []byte              // the session's JSON, without secrets
+	resp *stripe.APIResponse // Stripe's answer, for request IDs
+	err  error
+}
+
+// flightKey names what a flight fetches: the session, its expansions and
+// the account it is read on.
+type flightKey struct {
+	id, expand, account, stripeContext string
+}
+
+// result returns a copy of the flight's session for one reader, or its
+// error.
+func (f *flight) result() (*stripe.IdentityVerificationSession, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	s, err := decode(f.raw)
+	if err != nil {
+		return nil, err
+	}
+	s.LastResponse = f.resp
+	return s, nil
+}
+
+// retrieve makes the read of fk through a flight: it joins one started
+// after the session's last invalidation, or starts one. The caller waits
+// until the flight lands or its own ctx ends; the flight itself runs
+// detached, bounded by fetchTimeout, and on success the cacheable answer
+// is stored under k. joined says whether another read started it.
+func (c *Client) retrieve(ctx context.Context, fk flightKey, params *stripe.IdentityVerificationSessionRetrieveParams, cacheable bool) (f *flight, joined bool) {
+	c.mu.Lock()
+	if f, ok := c.flights[fk]; ok && f.start > c.store.local().invalidated(fk.id) {
+		c.mu.Unlock()
+		return f, true
+	}
+	// The stamp is taken before the call starts, and the flight is
+	// registered under the lock, so a read that arrives after an
+	// invalidation never joins a flight that began before it.
+	t := ticket{local: c.store.local().stamp()}
+	f = &flight{done: make(chan struct{}), start: t.local}
+	c.flights[fk] = f
+	c.mu.Unlock()
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.fetchTimeout)
+	go func() {
+		defer cancel()
+		defer c.land(fk, f)
+		defer func() {
+			if p := recover(); p != nil {
+				f.err = fmt.Errorf("sessioncache: panic in a Stripe retrieve: %v", p)
+			}
+		}()
+		if cacheable {
+			t.shared = c.store.sharedStamp(fctx) // before the call, as t.local
+		}
+		s, err := c.next.Retrieve(fctx, fk.id, params)
+		if err == nil && s == nil {
+			err = fmt.Errorf("sessioncache: retrieve of %s returned no session", fk.id)
+		}
+		if err != nil {
+			f.err = err
+			return
+		}
+		f.resp = s.LastResponse
+		if f.raw, f.err = withoutSecrets(s); f.err == nil && cacheable {
+			c.store.put(fctx, key{fk.id, fk.expand}, t, f.raw)
+		}
+	}()
+	return f, false
+}
+
+// land ends f: it leaves the table, and its readers wake.
+func (c *Client) land(fk flightKey, f *flight) {
+	c.mu.Lock()
+	if c.flights[fk] == f {
+		delete(c.flights, fk)
+	}
+	c.mu.Unlock()
+	close(f.done)
+}
+
+// wait returns f's result for a reader, or ctx's error should the reader
+// give up first.
+func wait(ctx context.Context, f *flight) (*stripe.IdentityVerificationSession, error) {
+	select {
+	case <-f.done:
+		return f.result()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// defaultFetchTimeout bounds a detached flight when Options leave it zero.
+const defaultFetchTimeout = 30 * time.Second
