@@ -282,9 +282,15 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 		a.close = append(a.close, b.Close)
 		a.notes = append(a.notes, func(context.Context) (bool, string) { return b.Ready() })
 	}
-	// Tenancy above the budget's counter: its ownership checks are Stripe
-	// calls too.
-	client := tenancy.New(budget.Counting(identity.NewStripe(idCfg), b), policy(cfg.Policy))
+	// Tenancy above the session cache, which is above the budget's
+	// counter: ownership is checked on every read, cached or not, and only
+	// what reaches Stripe is counted.
+	cache, closeCache, err := newSessionCache(cfg, budget.Counting(identity.NewStripe(idCfg), b), hub, m, logger)
+	if err != nil {
+		return nil, err
+	}
+	a.close = append(a.close, closeCache)
+	client := tenancy.New(cache, policy(cfg.Policy))
 	gql := graph.NewHandler(client, logger, graph.Options{Production: cfg.Production, MaxBodyBytes: cfg.MaxBodyBytes,
 		Limits: graph.Limits(cfg.Limits), Metrics: m, Budget: b,
 		Events: hub, Authenticator: authn, AllowedOrigins: origins, OperationTimeout: cfg.OperationTimeout})

@@ -56,11 +56,18 @@ var sensitiveExpansions = []expansion{
 }
 
 // selection is what a field's selection of sessions asks Stripe for: the
-// expansions of the main call, and the sensitive ones of a second call.
+// expansions of the main call, and the sensitive ones of a second call;
+// singleUse when it selects url or clientSecret, which the main call must
+// then fetch for this caller alone (never merged nor cached).
 type selection struct {
 	expand    []*string
 	sensitive []*string
+	singleUse bool
 }
+
+// singleUseFields are the session's fields that are single-use values for
+// one caller: Stripe's client_secret and url.
+var singleUseFields = []string{"url", "clientSecret"}
 
 // sessionSelection reads the selection for the VerificationSessions the
 // current field returns. at lists where the sessions sit in the field's
@@ -69,7 +76,7 @@ type selection struct {
 // expanded, so that no expand parameter is sent at all.
 func sessionSelection(ctx context.Context, stripePrefix string, at ...string) selection {
 	p := auth.FromContext(ctx)
-	sel := selection{expand: expandPaths(ctx, p, stripePrefix, sessionExpansions, at)}
+	sel := selection{expand: expandPaths(ctx, p, stripePrefix, sessionExpansions, at), singleUse: singleUseRequested(ctx, at)}
 	if p.HasScope(auth.ScopeReadOutputs) {
 		sel.sensitive = expandPaths(ctx, p, stripePrefix, sensitiveExpansions, at)
 	}
@@ -102,6 +109,21 @@ func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, exp
 		}
 	}
 	return out
+}
+
+// singleUseRequested tells whether the sessions at (and their reports'
+// sessions) have a singleUseField selected.
+func singleUseRequested(ctx context.Context, at []string) bool {
+	if len(at) == 0 {
+		at = []string{""}
+	}
+	var paths []string
+	for _, a := range at {
+		for _, f := range singleUseFields {
+			paths = append(paths, join(a, f), join(join(a, "lastVerificationReport.verificationSession"), f))
+		}
+	}
+	return graphql.AnyFieldRequested(ctx, paths...)
 }
 
 // join joins two dot paths; either may be empty.

@@ -153,6 +153,7 @@ func newServer(resolver *Resolver, logger *slog.Logger, queries graphql.Cache[*a
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	// After the limits: what they refuse reserves nothing.
 	srv.Use(CostLimit(opts.Budget, es))
+	srv.Use(CacheReport{})
 	// Last, so innermost: a subscription's update is read from Stripe
 	// here, inside the cost budget's metering and Observe's span.
 	srv.Use(streams{})

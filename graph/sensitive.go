@@ -11,6 +11,7 @@ import (
 
 	"github.com/idgraph/idgraph/graph/model"
 	"github.com/idgraph/idgraph/internal/identity"
+	"github.com/idgraph/idgraph/internal/sessioncache"
 )
 
 // This file reads Stripe's sensitive verification results (sensitiveExpansions)
@@ -44,7 +45,11 @@ func (r *Resolver) retrieveSession(ctx context.Context, id string, sel selection
 			sens, sensErr = r.Identity.Retrieve(ctx, id, &stripe.IdentityVerificationSessionRetrieveParams{Expand: sel.sensitive})
 		})
 	}
-	s, err := r.Identity.Retrieve(ctx, id, &stripe.IdentityVerificationSessionRetrieveParams{Expand: sel.expand})
+	mainCtx := ctx
+	if sel.singleUse {
+		mainCtx = sessioncache.Fresh(ctx)
+	}
+	s, err := r.Identity.Retrieve(mainCtx, id, &stripe.IdentityVerificationSessionRetrieveParams{Expand: sel.expand})
 	wg.Wait()
 	if err != nil {
 		return nil, err

@@ -50,6 +50,7 @@ type Config struct {
 
 	Security
 	Operations
+	Cache
 	// Version asks for idgraph's version and nothing else (-version).
 	Version bool
 }
@@ -89,6 +90,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		delay   string
 		sec     securityFlags
 		ops     operationsFlags
+		cache   cacheFlags
 	)
 	fs.StringVar(&c.Addr, "addr", env("IDGRAPH_ADDR", DefaultAddr), "listen address `host:port` (IDGRAPH_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("IDGRAPH_PUBLIC_URL", ""), "base URL browsers use to reach idgraph; default from -addr (IDGRAPH_PUBLIC_URL)")
@@ -106,6 +108,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	fs.StringVar(&c.EmulatorAPIKey, "emulator-api-key", env("IDGRAPH_EMULATOR_API_KEY", ""), "the test key other Stripe SDKs use at the emulator's /v1 when auth is configured; default generated at start-up (IDGRAPH_EMULATOR_API_KEY)")
 	sec.register(fs, env)
 	ops.register(fs, env)
+	cache.register(fs, env)
 	fs.BoolVar(&c.Version, "version", false, "print idgraph's version and exit")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -130,6 +133,9 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		errs = append(errs, err)
 	}
 	if c.Operations, err = ops.parse(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Cache, err = cache.parse(c.RedisURL); err != nil {
 		errs = append(errs, err)
 	}
 	errs = append(errs, c.check()...)

@@ -4,8 +4,9 @@
 // Stripe calls by endpoint template, method and status with their latency
 // (InstrumentStripe); HTTP requests by route and those in flight
 // (Middleware); the cost budget's throttled operations and spent cost
-// (Throttled, Spent); and the live-updates hub's open subscriptions and
-// event counters (Events).
+// (Throttled, Spent); the live-updates hub's open subscriptions and event
+// counters (Events); and the session cache's reads by outcome, the Stripe
+// calls it saved and its size (CacheRead, CacheSize).
 //
 // Every label value is bounded: routes and Stripe endpoints are templates,
 // never paths; what a client chooses (an operation's name) is checked and

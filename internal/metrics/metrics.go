@@ -46,6 +46,9 @@ type Metrics struct {
 	httpRequests *prometheus.CounterVec
 	httpDuration *prometheus.HistogramVec
 
+	cacheReads *prometheus.CounterVec
+	cacheSaved prometheus.Counter
+
 	names    *labelSet
 	outcomes *labelSet
 	scopes   *labelSet
@@ -99,12 +102,14 @@ func New() *Metrics {
 		outcomes: newLabelSet(maxOutcomes),
 		scopes:   newLabelSet(maxScopes),
 	}
+	m.cacheReads, m.cacheSaved = newCacheMetrics()
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.operations, m.operationDuration, m.throttled, m.spent,
 		m.stripeRequests, m.stripeDuration,
 		m.httpInFlight, m.httpRequests, m.httpDuration,
+		m.cacheReads, m.cacheSaved,
 	)
 	return m
 }
