@@ -2,15 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/stripe/stripe-go/v85"
+
+	"github.com/idgraph/idgraph/internal/identity"
+	"github.com/idgraph/idgraph/internal/metrics"
 )
 
 // cachedAnswer is a GraphQL answer with its extensions.cache.
@@ -127,4 +134,48 @@ func TestTheSessionCacheOnTheEmulator(t *testing.T) {
 			}
 		}
 	})
+}
+
+// countingClient answers every retrieve with a session and counts them.
+type countingClient struct {
+	identity.Client
+	n atomic.Int64
+}
+
+func (c *countingClient) Retrieve(_ context.Context, id string, _ *stripe.IdentityVerificationSessionRetrieveParams) (*stripe.IdentityVerificationSession, error) {
+	c.n.Add(1)
+	return &stripe.IdentityVerificationSession{ID: id, Status: stripe.IdentityVerificationSessionStatusVerified}, nil
+}
+
+// On Stripe the cache keeps sessions only when webhooks tell it of changes.
+func TestTheCacheKeepsSessionsOnlyWithAnEventSource(t *testing.T) {
+	tests := []struct {
+		name  string
+		vars  map[string]string
+		calls int64
+	}{
+		{"on the emulator", nil, 1},
+		{"on Stripe with a webhook secret", map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "IDGRAPH_ALLOW_UNAUTHENTICATED": "true", "STRIPE_WEBHOOK_SECRET": "whsec_1"}, 1},
+		{"on Stripe without one", map[string]string{"STRIPE_SECRET_KEY": "sk_test_1", "IDGRAPH_ALLOW_UNAUTHENTICATED": "true"}, 2},
+		{"turned off", map[string]string{"IDGRAPH_CACHE": "off"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t, tt.vars)
+			next := &countingClient{}
+			c, release, err := newSessionCache(cfg, next, nil, metrics.New(), slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer release()
+			for range 2 {
+				if _, err := c.Retrieve(context.Background(), "vs_1", nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := next.n.Load(); n != tt.calls {
+				t.Errorf("%d Stripe calls for two reads, want %d", n, tt.calls)
+			}
+		})
+	}
 }

@@ -15,10 +15,11 @@
 //     benchmark had received before it sent them. With the cache the
 //     retrieves must stay within one per event plus one per session and
 //     TTL (sessions × (⌊duration/TTL⌋ + 1)), and stale reads must be 0.
+//
 //   - hot session: -hot-readers clients reading one session in a closed
 //     loop for -hot-duration: reads a second and Stripe retrieves.
 //
-//	go run ./bench/polling -clients 1000 -duration 20s
+//     go run ./bench/polling -clients 1000 -duration 20s
 //
 // It builds idgraph with go build, or takes -idgraph, a binary built
 // before. Budgets are off in both, so that only the cache differs.

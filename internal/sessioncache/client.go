@@ -146,7 +146,8 @@ func keyOf(id string, p *stripe.IdentityVerificationSessionRetrieveParams) (flig
 	if p == nil {
 		return fk, true
 	}
-	if p.Extra != nil || p.Headers != nil || p.IdempotencyKey != nil || p.Metadata != nil || len(p.Params.Expand) > 0 {
+	//lint:ignore SA1019 the deprecated Params fields are still sent: a read that sets them is not the read the key names
+	if p.Extra != nil || p.Headers != nil || p.IdempotencyKey != nil || p.Params.Metadata != nil || len(p.Params.Expand) > 0 {
 		return fk, false
 	}
 	exp := make([]string, 0, len(p.Expand))
