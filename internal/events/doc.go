@@ -34,6 +34,14 @@
 // ErrDuplicate), which is also how a webhook that Stripe delivers twice,
 // to one replica or to two, reaches subscribers once.
 //
+// # Observers
+//
+// Hub.Observe adds a function that hears of every event (once per ID, from
+// this process or another replica) in the publisher's goroutine, before
+// any subscription is offered it: the session cache forgets the session
+// there, so a subscriber that re-reads it after the event never gets the
+// state before it. An observer must be quick; it cannot lose events.
+//
 // # Limits
 //
 // Subscribe refuses with an error that errors.Is ErrTooManySubscriptions
