@@ -4,13 +4,15 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/idgraph/idgraph/internal/sessioncache"
 )
 
 // This file reports how an operation's session reads were served by the
 // session cache (internal/sessioncache), for debugging: extensions.cache
-// {hits, misses, merged}, on every answer that read a session.
+// {hits, misses, merged}, on every answer of a query or mutation that read
+// a session.
 
 // CacheReport is the extension that adds extensions.cache.
 type CacheReport struct{}
@@ -20,8 +22,15 @@ var _ graphql.ResponseInterceptor = CacheReport{}
 func (CacheReport) ExtensionName() string                   { return "CacheReport" }
 func (CacheReport) Validate(graphql.ExecutableSchema) error { return nil }
 
-// InterceptResponse counts the reads of the answer's resolvers.
+// InterceptResponse counts the reads of the answer's resolvers. A
+// subscription's reads happen in its own goroutine, outside any one
+// response, so its updates carry no count.
 func (CacheReport) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if graphql.HasOperationContext(ctx) {
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+			return next(ctx)
+		}
+	}
 	t := &sessioncache.Tally{}
 	resp := next(sessioncache.WithTally(ctx, t))
 	if c := t.Counts(); resp != nil && c != (sessioncache.TallyCounts{}) {
