@@ -101,11 +101,14 @@ func New(next identity.Client, o Options) *Client {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	mem := newMemory(o.Now, o.TTL, o.MaxBytes, o.FetchTimeout)
+	// An invalidation is remembered for twice the longest a fetch runs, so
+	// that no fetch begun before it can land after it is forgotten.
+	hold := 2 * o.FetchTimeout
+	mem := newMemory(o.Now, o.TTL, o.MaxBytes, hold)
 	c := &Client{next: next, cache: o.Cache, store: inProcess{mem}, obs: o.Observer, fetchTimeout: o.FetchTimeout,
 		refreshes: make(chan struct{}, maxRefreshes), flights: map[flightKey]*flight{}}
 	if o.Redis != nil && o.Cache {
-		c.store = newShared(o.Redis, mem, o.TTL, o.FetchTimeout, o.Logger)
+		c.store = newShared(o.Redis, mem, o.TTL, hold, o.Logger)
 	}
 	if o.Events != nil {
 		o.Events.Observe(c.onEvent)
