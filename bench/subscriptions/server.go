@@ -27,6 +27,7 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator"
 	"github.com/idgraph/idgraph/internal/events"
 	"github.com/idgraph/idgraph/internal/identity"
+	"github.com/idgraph/idgraph/internal/sessioncache"
 )
 
 // The servers a child process runs (-serve).
@@ -129,7 +130,10 @@ func mountIdgraph(ctx context.Context, mux *http.ServeMux, stub bool) (func(), e
 	if err != nil {
 		return nil, err
 	}
-	gql := graph.NewHandler(counted, logger, graph.Options{Events: hub, Authenticator: authn,
+	// As server.go: reads merged, sessions cached and refreshed by the
+	// hub's events; the retrieves counted are those that reach Stripe.
+	cached := sessioncache.New(counted, sessioncache.Options{Cache: true, TTL: 5 * time.Second, Events: hub, FetchTimeout: 30 * time.Second})
+	gql := graph.NewHandler(cached, logger, graph.Options{Events: hub, Authenticator: authn,
 		Live: graph.LiveOptions{ConnectionsPerCaller: 1 << 20}})
 	// As server.go's authUnlessWebSocket: a WebSocket authenticates in
 	// connection_init.
