@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -86,4 +88,70 @@ func TestWebSocketProtocolRules(t *testing.T) {
 		c.next("2")
 		c.complete("2")
 	})
+}
+
+// idgraph pings a graphql-transport-ws client every keep-alive interval,
+// and lets go of one that stops answering.
+func TestWebSocketPings(t *testing.T) {
+	const every = 50 * time.Millisecond
+	s := serveSubscriptions(t, graph.Options{Live: graph.LiveOptions{KeepAlive: every}}, events.Options{})
+
+	t.Run("a client that answers stays connected", func(t *testing.T) {
+		c := s.connect(t, bearer(aliceToken))
+		c.subscribe("1", updatedQuery, map[string]any{"id": "vs_alice"})
+		c.next("1")
+		pings := 0
+		for pings < 5 {
+			m := c.readRaw()
+			if m.Type != "ping" {
+				t.Fatalf("got %s, want pings", m.Type)
+			}
+			pings++
+			c.send(map[string]any{"type": "pong"})
+		}
+		if n := s.hub.Stats().Subscriptions; n != 1 {
+			t.Errorf("%d subscriptions after %d pings, want the one still open", n, pings)
+		}
+	})
+	t.Run("a client that stops answering is let go", func(t *testing.T) {
+		c := s.connect(t, bearer(aliceToken))
+		c.subscribe("1", updatedQuery, map[string]any{"id": "vs_alice"})
+		c.next("1")
+		start := time.Now()
+		for {
+			m, err := c.readRawErr()
+			if err != nil {
+				break // closed
+			}
+			if m.Type != "ping" {
+				t.Fatalf("got %s, want pings", m.Type)
+			}
+		}
+		if d := time.Since(start); d > 20*every {
+			t.Errorf("let go after %v, want about two intervals", d)
+		}
+		waitFor(t, "the hub to let go of its subscription", func() bool { return s.hub.Stats().Subscriptions == 0 })
+	})
+}
+
+// readRawErr reads the next message as it comes, pings too.
+func (c *wsClient) readRawErr() (wsMessage, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), subWait)
+	defer cancel()
+	_, b, err := c.conn.Read(ctx)
+	if err != nil {
+		return wsMessage{}, err
+	}
+	var m wsMessage
+	err = json.Unmarshal(b, &m)
+	return m, err
+}
+
+func (c *wsClient) readRaw() wsMessage {
+	c.t.Helper()
+	m, err := c.readRawErr()
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	return m
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,8 @@ const (
 	closeTryAgainLater = 1013
 	// closeBadRequest is graphql-ws's BadRequest: a malformed message.
 	closeBadRequest = 4400
+	// closeInternalError is graphql-ws's InternalServerError.
+	closeInternalError = 4500
 )
 
 // maxCloseReason is the most bytes of a close frame's reason (RFC 6455
@@ -80,14 +83,15 @@ func newWebSocket(opts Options, lv *live, logger *slog.Logger) *webSocket {
 	}
 	t := &webSocket{live: lv, authn: opts.Authenticator, origins: opts.AllowedOrigins, logger: logger}
 	t.gql = transport.Websocket{
-		Implementation: wsImplementation{writeTimeout: 2 * lv.opts.KeepAlive},
+		Implementation: wsImplementation{writeTimeout: 2 * lv.opts.KeepAlive, pingEvery: lv.opts.KeepAlive},
 		InitFunc:       t.init,
 		InitTimeout:    lv.opts.InitTimeout,
 		ErrorFunc:      t.logError,
-		// graphql-ws's ka messages (the legacy protocol) and
-		// graphql-transport-ws's pings, which also find dead peers.
+		// graphql-ws's ka messages (the legacy protocol).
+		// graphql-transport-ws's pings, which also find dead peers, are
+		// wsAdapter's: a timer, where gqlgen's take a goroutine per
+		// connection.
 		KeepAlivePingInterval: lv.opts.KeepAlive,
-		PingPongInterval:      lv.opts.KeepAlive,
 		// A message is a request: the POST body's limit holds.
 		PayloadReadLimit: &limit,
 	}
@@ -114,15 +118,47 @@ func (t *webSocket) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		refuseHTTP(ctx, w, exec, mediaJSON, errShuttingDown)
 		return
 	}
-	defer t.live.leave()
-	c := &wsConn{live: t.live}
-	defer c.release()
-	t.gql.Do(w, r.WithContext(withLive(ctx, c)), exec)
-	if conn := c.conn; conn != nil && c.caller == "" {
-		// gqlgen gives up on a connection_init whose payload is not a JSON
-		// object without closing the connection (it closes it on every
-		// other way out).
-		conn.WriteClose(closeBadRequest, "Bad request: connection_init's payload must be a JSON object")
+	// The connection runs on a goroutine of its own, and the request's
+	// returns once the connection is accepted (hijacked): an idle
+	// connection then holds the stack of a shallow read loop, not that of
+	// the server's whole middleware chain, which is about a third of an
+	// idle subscription's memory (bench/subscriptions). The request's
+	// values (principal, request ID) go on; its cancellation, which comes
+	// when the handler returns, does not.
+	c := &wsConn{live: t.live, accepted: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer t.live.leave()
+		defer t.recoverConn(ctx, c)
+		defer c.release()
+		// gqlgen's connection context, and init's, cancel what runs
+		// on the connection when it ends.
+		t.gql.Do(w, r.WithContext(withLive(context.WithoutCancel(ctx), c)), exec)
+		if conn := c.conn; conn != nil && c.caller == "" {
+			// gqlgen gives up on a connection_init whose payload is not a
+			// JSON object without closing the connection (it closes it on
+			// every other way out).
+			conn.WriteClose(closeBadRequest, "Bad request: connection_init's payload must be a JSON object")
+		}
+	}()
+	select {
+	case <-c.accepted: // w is the connection's now
+	case <-done: // refused before the upgrade: w was answered
+	}
+}
+
+// recoverConn keeps a panic on a connection's goroutine, which the
+// server's Recoverer does not cover, from taking idgraph down: it is
+// logged, and the connection closed.
+func (t *webSocket) recoverConn(ctx context.Context, c *wsConn) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	t.logger.LogAttrs(ctx, slog.LevelError, "websocket: panic", slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+	if c.conn != nil {
+		c.conn.WriteClose(closeInternalError, "Internal error")
 	}
 }
 
@@ -276,11 +312,12 @@ func closeReason(reason string) string {
 // wsConn is one WebSocket connection: its caller, its operations, and how
 // it closes.
 type wsConn struct {
-	live   *live
-	conn   *wsAdapter         // set by Accept: nil until then
-	caller string             // set by init: "" until then
-	cancel context.CancelFunc // ends the connection (gqlgen closes it)
-	stops  []func() bool      // the expiry and shutdown timers
+	accepted chan struct{} // closed once Accept has the connection
+	live     *live
+	conn     *wsAdapter         // set by Accept: nil until then
+	caller   string             // set by init: "" until then
+	cancel   context.CancelFunc // ends the connection (gqlgen closes it)
+	stops    []func() bool      // the expiry and shutdown timers
 
 	mu      sync.Mutex
 	ops     int           // operations running

@@ -22,7 +22,10 @@ import (
 // text); a write that the peer does not take within writeTimeout ends the
 // connection; and the connection closes with its wsConn's code when that
 // ends it.
-type wsImplementation struct{ writeTimeout time.Duration }
+type wsImplementation struct {
+	writeTimeout time.Duration
+	pingEvery    time.Duration // graphql-transport-ws's pings, once acknowledged
+}
 
 var _ transport.WebsocketImplementation = wsImplementation{}
 
@@ -45,9 +48,11 @@ func (i wsImplementation) Accept(w http.ResponseWriter, r *http.Request, opts tr
 	a := &wsAdapter{conn: conn, c: c, limit: DefaultMaxBodyBytes, writeTimeout: i.writeTimeout}
 	if conn.Subprotocol() == transportWSProtocol {
 		a.proto = &wsProtocol{}
+		a.pingEvery = i.pingEvery
 	}
 	if c != nil {
 		c.conn = a
+		close(c.accepted)
 	}
 	return a, nil
 }
@@ -60,8 +65,11 @@ type wsAdapter struct {
 	writeTimeout time.Duration
 	proto        *wsProtocol // graphql-transport-ws's rules; nil for the legacy protocol
 
+	pingEvery time.Duration
+
 	mu        sync.Mutex
 	deadline  *time.Timer // the pong deadline
+	pinger    *time.Timer // the next ping; nil until acknowledged, and once closing
 	handshake bool        // WriteClose started the close handshake
 }
 
@@ -118,11 +126,51 @@ func (a *wsAdapter) WriteJSON(v any) error {
 	if a.proto != nil {
 		// Before the write: the client may reuse an ID as soon as it
 		// reads the operation's end.
-		a.proto.sent(b)
+		if a.proto.sent(b) == "connection_ack" {
+			a.startPinging()
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), a.writeTimeout)
 	defer cancel()
 	return a.conn.Write(ctx, coderws.MessageText, b) // past the timeout, coder closes the connection
+}
+
+// startPinging pings the client every pingEvery from now on, and closes
+// the connection when a ping is unanswered by the next: the peer is gone.
+func (a *wsAdapter) startPinging() {
+	if a.pingEvery <= 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pinger == nil && !a.handshake {
+		a.pinger = time.AfterFunc(a.pingEvery, a.ping)
+	}
+}
+
+func (a *wsAdapter) ping() {
+	if !a.proto.pinged() {
+		a.conn.CloseNow() // the last ping is unanswered
+		return
+	}
+	if err := a.WriteJSON(map[string]string{"type": "ping"}); err != nil {
+		return // the connection is gone; its reader ends it
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pinger != nil {
+		a.pinger.Reset(a.pingEvery)
+	}
+}
+
+// stopPinging stops the pings for good.
+func (a *wsAdapter) stopPinging() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pinger != nil {
+		a.pinger.Stop()
+		a.pinger = nil
+	}
 }
 
 // WriteClose starts the close handshake, with the wsConn's code and
@@ -131,6 +179,7 @@ func (a *wsAdapter) WriteJSON(v any) error {
 // gqlgen's adapter, and owns the connection from then on.
 func (a *wsAdapter) WriteClose(code int, reason string) error {
 	a.SetReadDeadline(time.Time{})
+	a.stopPinging()
 	if a.proto != nil {
 		code, reason = a.proto.closing(code, reason)
 	}
@@ -150,6 +199,7 @@ func (a *wsAdapter) WriteClose(code int, reason string) error {
 // Close closes the connection now, unless the close handshake has it.
 func (a *wsAdapter) Close() error {
 	a.SetReadDeadline(time.Time{})
+	a.stopPinging()
 	a.mu.Lock()
 	handshake := a.handshake
 	a.mu.Unlock()

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 )
 
@@ -27,10 +28,11 @@ const gqlgenInitTimeout = "connection initialisation timeout"
 
 // wsProtocol is one graphql-transport-ws connection's state.
 type wsProtocol struct {
-	mu     sync.Mutex
-	inited bool                // connection_init received
-	acked  bool                // connection_ack sent
-	ids    map[string]struct{} // operations running, by the client's ID
+	mu      sync.Mutex
+	inited  bool     // connection_init received
+	acked   bool     // connection_ack sent
+	ids     []string // operations running, by the client's ID: a few
+	waiting bool     // a ping of the server's is unanswered
 }
 
 // wsMessage is what the protocol needs of a message.
@@ -55,7 +57,9 @@ func (p *wsProtocol) received(data []byte) (code int, reason string) {
 			return closeTooManyInits, "Too many initialisation requests"
 		}
 		p.inited = true
-	case "ping", "pong":
+	case "ping":
+	case "pong":
+		p.waiting = false
 	case "subscribe":
 		switch {
 		case m.ID == nil || *m.ID == "":
@@ -65,30 +69,28 @@ func (p *wsProtocol) received(data []byte) (code int, reason string) {
 		case !p.acked:
 			return closeUnauthorized, "Unauthorized"
 		}
-		if _, ok := p.ids[*m.ID]; ok {
+		if slices.Contains(p.ids, *m.ID) {
 			return closeSubscriberTaken, "Subscriber for " + *m.ID + " already exists"
 		}
-		if p.ids == nil {
-			p.ids = map[string]struct{}{}
-		}
-		p.ids[*m.ID] = struct{}{}
+		p.ids = append(p.ids, *m.ID)
 	case "complete":
 		if m.ID == nil || *m.ID == "" {
 			return closeBadRequest, `Invalid message received: complete needs an "id"`
 		}
-		delete(p.ids, *m.ID)
+		p.forget(*m.ID)
 	default:
 		return closeBadRequest, "Invalid message received: unknown type"
 	}
 	return 0, ""
 }
 
-// sent notes a message of the server's: the acknowledgement, and the end
-// of an operation, whose ID the client may then use again.
-func (p *wsProtocol) sent(data []byte) {
+// sent notes a message of the server's, and returns its type: the
+// acknowledgement, and the end of an operation, whose ID the client may
+// then use again.
+func (p *wsProtocol) sent(data []byte) string {
 	var m wsMessage
 	if json.Unmarshal(data, &m) != nil {
-		return
+		return ""
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -97,9 +99,27 @@ func (p *wsProtocol) sent(data []byte) {
 		p.acked = true
 	case "complete", "error":
 		if m.ID != nil {
-			delete(p.ids, *m.ID)
+			p.forget(*m.ID)
 		}
 	}
+	return m.Type
+}
+
+// forget lets the client use id again.
+func (p *wsProtocol) forget(id string) {
+	p.ids = slices.DeleteFunc(p.ids, func(s string) bool { return s == id })
+}
+
+// pinged tells whether the server may ping now, the previous ping
+// answered, and notes that it does.
+func (p *wsProtocol) pinged() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.waiting {
+		return false
+	}
+	p.waiting = true
+	return true
 }
 
 func isJSONObject(raw json.RawMessage) bool {
