@@ -1,8 +1,9 @@
 // Package emulator is a stateful, Stripe-compatible emulator of Stripe
-// Identity (API version 2026-08-26), idgraph's default backend. stripe-go
-// drives it exactly as it drives api.stripe.com: over HTTP at Handler, or in
-// process through RoundTripper. Data lives in SQLite (modernc.org/sqlite,
-// pure Go): a WAL file, or a private in-memory database for tests.
+// Identity (API version 2026-08-26.dahlia), idgraph's default backend.
+// stripe-go drives it exactly as it drives api.stripe.com: over HTTP at
+// Handler, or in process through RoundTripper. Data lives in SQLite
+// (modernc.org/sqlite, pure Go): a WAL file, or a private in-memory
+// database for tests.
 //
 // # Endpoints
 //
@@ -153,7 +154,8 @@
 //     (with the emulator's wording). One account: data and idempotency keys
 //     are not scoped per API key. There are no rate limits (no 429s), no
 //     request_log_url in errors, and every answer has the shapes of API
-//     version 2026-08-26 whatever Stripe-Version the request asks for.
+//     version 2026-08-26.dahlia whatever Stripe-Version the request asks
+//     for; events and Stripe-Version say so.
 //   - Verification is played by a tester on the hosted page, not performed.
 //     Passing submissions yield Stripe's fixture data (Jenny Rosen, born
 //     1901-01-01, San Francisco, a driving licence issued 2020-12-01 and

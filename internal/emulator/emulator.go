@@ -16,8 +16,12 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 )
 
-// apiVersion is the Stripe API version whose shapes the emulator answers with.
-const apiVersion = "2026-08-26"
+// apiVersion is the Stripe API version whose shapes the emulator answers
+// with, as the spec's info.version and Stripe's Stripe-Version header spell
+// it: the date and, after the dot, the release train. An event carries it
+// as api_version, and stripe-go's webhook.ConstructEvent refuses an event
+// whose release train is not its own ("dahlia" for stripe-go v85).
+const apiVersion = "2026-08-26.dahlia"
 
 // Options configure an Emulator.
 type Options struct {
