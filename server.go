@@ -234,6 +234,8 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 			Logger:          logger.With("component", "emulator"),
 			APIKeys:         keys,
 			OnEvent:         publishTo(hub, logger),
+			WebhookURLs:     cfg.EmulatorWebhookURLs,
+			WebhookSecret:   cfg.EmulatorWebhookSecret,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("start the emulator: %w", err)
@@ -253,6 +255,14 @@ func newApp(ctx context.Context, cfg config.Config, logger *slog.Logger, clock e
 		r.Mount("/v1", em.Handler())
 		r.Mount("/verify", em.Handler())
 		logger.Info("backend: embedded emulator (no STRIPE_SECRET_KEY)", "db", cfg.EmulatorDB, "stripe_api", cfg.PublicURL)
+		switch n := len(cfg.EmulatorWebhookURLs); {
+		case n > 0 && cfg.EmulatorWebhookSecret == "":
+			// As `stripe listen` does: the backend needs it to verify them.
+			logger.Info("emulator webhooks: verify them with this signing secret, generated and kept in the emulator's database (or choose one in IDGRAPH_EMULATOR_WEBHOOK_SECRET)",
+				"endpoints", n, "secret", em.WebhookSecret())
+		case n > 0:
+			logger.Info("emulator webhooks: signed with IDGRAPH_EMULATOR_WEBHOOK_SECRET", "endpoints", n)
+		}
 	case cfg.LiveKey():
 		logger.Info("backend: Stripe in LIVE mode", "stripe_api", apiBase(cfg))
 	default:

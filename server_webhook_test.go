@@ -41,7 +41,7 @@ func TestStripeWebhooksReachTheHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	payload := []byte(fmt.Sprintf(`{"id":"evt_1","object":"event","api_version":"2026-08-26","created":%d,"type":"identity.verification_session.verified",
+	payload := []byte(fmt.Sprintf(`{"id":"evt_1","object":"event","api_version":"2026-08-26.dahlia","created":%d,"type":"identity.verification_session.verified",
 		"data":{"object":{"id":"vs_1abc","object":"identity.verification_session","client_reference_id":"user_42","status":"verified"}}}`, time.Now().Unix()))
 	send := func(body []byte, header string) int {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/webhooks/stripe", bytes.NewReader(body))

@@ -51,6 +51,7 @@ type Config struct {
 	Security
 	Operations
 	Cache
+	EmulatorWebhooks
 	// Version asks for idgraph's version and nothing else (-version).
 	Version bool
 }
@@ -91,6 +92,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 		sec     securityFlags
 		ops     operationsFlags
 		cache   cacheFlags
+		hooks   webhookFlags
 	)
 	fs.StringVar(&c.Addr, "addr", env("IDGRAPH_ADDR", DefaultAddr), "listen address `host:port` (IDGRAPH_ADDR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("IDGRAPH_PUBLIC_URL", ""), "base URL browsers use to reach idgraph; default from -addr (IDGRAPH_PUBLIC_URL)")
@@ -109,6 +111,7 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	sec.register(fs, env)
 	ops.register(fs, env)
 	cache.register(fs, env)
+	hooks.register(fs, env)
 	fs.BoolVar(&c.Version, "version", false, "print idgraph's version and exit")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -138,6 +141,9 @@ func Load(args []string, getenv func(string) string, usage io.Writer) (Config, e
 	if c.Cache, err = cache.parse(c.RedisURL); err != nil {
 		errs = append(errs, err)
 	}
+	if c.EmulatorWebhooks, err = hooks.parse(c.Emulator()); err != nil {
+		errs = append(errs, err)
+	}
 	errs = append(errs, c.check()...)
 	return c, errors.Join(errs...)
 }
@@ -165,9 +171,8 @@ func (c Config) check() []error {
 		}
 	}
 	if c.StripeWebhookSecret != "" {
-		if rest, ok := strings.CutPrefix(c.StripeWebhookSecret, "whsec_"); !ok || rest == "" || strings.ContainsAny(rest, " \t\r\n") {
-			// The secret itself is never echoed.
-			errs = append(errs, errors.New("STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…), as the Dashboard or `stripe listen` shows it"))
+		if err := checkWebhookSecret("STRIPE_WEBHOOK_SECRET", c.StripeWebhookSecret); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if c.EmulatorAPIKey != "" && !strings.HasPrefix(c.EmulatorAPIKey, "sk_test_") && !strings.HasPrefix(c.EmulatorAPIKey, "rk_test_") || strings.ContainsAny(c.EmulatorAPIKey, " \t\r\n") {

@@ -1,8 +1,9 @@
 // Package emulator is a stateful, Stripe-compatible emulator of Stripe
-// Identity (API version 2026-08-26), idgraph's default backend. stripe-go
-// drives it exactly as it drives api.stripe.com: over HTTP at Handler, or in
-// process through RoundTripper. Data lives in SQLite (modernc.org/sqlite,
-// pure Go): a WAL file, or a private in-memory database for tests.
+// Identity (API version 2026-08-26.dahlia), idgraph's default backend.
+// stripe-go drives it exactly as it drives api.stripe.com: over HTTP at
+// Handler, or in process through RoundTripper. Data lives in SQLite
+// (modernc.org/sqlite, pure Go): a WAL file, or a private in-memory
+// database for tests.
 //
 // # Endpoints
 //
@@ -14,7 +15,7 @@
 //	POST /v1/identity/verification_sessions/{session}/redact  redact
 //	GET  /v1/identity/verification_reports                list (client_reference_id, created, type, verification_session)
 //	GET  /v1/identity/verification_reports/{report}       retrieve
-//	GET  /v1/events, GET /v1/events/{id}                  the Identity events it records (type with * wildcards, types[], created)
+//	GET  /v1/events, GET /v1/events/{id}                  the Identity events it records (type with * wildcards, types[], created, delivery_success)
 //	GET, POST /verify/{token}                             the hosted verification page (package hostedpage)
 //
 // Parameters are form encoded with Stripe's nesting (metadata[k], expand[]
@@ -76,7 +77,8 @@
 // Redaction (redact.go) follows Stripe's description: personal strings
 // become "[redacted]", dates (dob, issued and expiration dates) become
 // {day: 1, month: 1, year: 1}, an address keeps only its country, and
-// metadata is erased, in the session, its reports, its events and the
+// metadata is erased, in the session, its reports, its events (and so in
+// the webhooks still to be sent, which render the stored event) and the
 // answers recorded for its Idempotency-Keys; statuses, enums, the issuing
 // country and file IDs stay.
 //
@@ -137,6 +139,32 @@
 // verification results" permission and as not IP-restricted: there is no
 // Dashboard to say otherwise.
 //
+// # Webhooks
+//
+// With Options.WebhookURLs, every event is also sent as Stripe sends
+// webhooks (webhooks.go): a POST of the event's JSON, exactly as GET
+// /v1/events/{id} renders it, with Content-Type application/json,
+// Stripe's User-Agent, and a Stripe-Signature header in Stripe's scheme
+// (t=<unix>,v1=<HMAC-SHA256 of "t.body">, webhook_sign.go) that any Stripe
+// SDK's webhook helper verifies, stripe-go's strict webhook.ConstructEvent
+// included. The secret is Options.WebhookSecret, or one made on first use
+// and kept in the database (Emulator.WebhookSecret), as `stripe listen`
+// makes one.
+//
+// Each delivery to each endpoint is recorded in the event's own
+// transaction (event, endpoint, state, attempts, last HTTP status and
+// error, next attempt), so that it is as durable as its event and a
+// restart resumes it; the event's pending_webhooks counts those still
+// pending. One worker goroutine makes the attempts, each endpoint's in
+// the order of their events and endpoints side by side, so the write path
+// never waits for an endpoint. A 2xx answer delivers; anything else (a
+// 3xx, which is not followed, a 4xx or 5xx, a network error, no answer
+// within 10 seconds) is retried after 10 s, 1 min, 6 min, 36 min and
+// 3 h 36 min by the emulator's Clock; after the sixth attempt the delivery
+// has failed. Close abandons the attempt under way, which the next New
+// makes again; deliveries still pending to an endpoint no longer in
+// WebhookURLs fail at New.
+//
 // # Development signing secret
 //
 // The database also keeps a development JWT signing secret for idgraph's own
@@ -153,7 +181,8 @@
 //     (with the emulator's wording). One account: data and idempotency keys
 //     are not scoped per API key. There are no rate limits (no 429s), no
 //     request_log_url in errors, and every answer has the shapes of API
-//     version 2026-08-26 whatever Stripe-Version the request asks for.
+//     version 2026-08-26.dahlia whatever Stripe-Version the request asks
+//     for; events and Stripe-Version say so.
 //   - Verification is played by a tester on the hosted page, not performed.
 //     Passing submissions yield Stripe's fixture data (Jenny Rosen, born
 //     1901-01-01, San Francisco, a driving licence issued 2020-12-01 and
@@ -227,10 +256,20 @@
 //   - A storage failure is a 503 api_error with the emulator's own code,
 //     emulator_storage_failed (Stripe's api_errors carry none).
 //   - GET /v1/events serves only the Identity session events, with limit,
-//     cursors, created, type (* wildcards) and types[]; not
-//     delivery_success. Events carry no previous_attributes, and the
-//     events of a redacted session are scrubbed with it.
-//   - Webhooks are not sent.
+//     cursors, created, type (* wildcards), types[] and delivery_success
+//     (an event sent to no endpoint counts as delivered). Events carry no
+//     previous_attributes, and the events of a redacted session are
+//     scrubbed with it.
+//   - Webhooks: the endpoints are Options.WebhookURLs, not WebhookEndpoint
+//     objects (there is no /v1/webhook_endpoints), each receives every
+//     event (no enabled_events filter) in the emulator's API version, and
+//     no event sent before an endpoint was configured. Retries follow the
+//     emulator's schedule (six attempts over about 4 h 20 min), not
+//     Stripe's (three days in live mode, a few hours in a sandbox), and
+//     nothing disables a failing endpoint. A retry renders the event as it
+//     is stored then: after a redaction, scrubbed. The signature's
+//     timestamp is the wall clock's, not Options.Clock's, since the
+//     receiver checks it against its own.
 //
 // # Where things are
 //
@@ -250,6 +289,8 @@
 //	sessions_api.go        the sessions' endpoints
 //	reports_api.go         the reports' endpoints
 //	events_api.go          the events' endpoints and their type filters
+//	webhooks.go            webhook deliveries: the queue, the worker, retries
+//	webhook_sign.go        the webhooks' signing secret and Stripe-Signature
 //	list.go                pagination and the list envelope
 //	session_params.go      the create and update parameters applied to a session
 //	formats.go             the values Stripe checks beyond their types

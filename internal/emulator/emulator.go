@@ -16,8 +16,12 @@ import (
 	"github.com/idgraph/idgraph/internal/emulator/hostedpage"
 )
 
-// apiVersion is the Stripe API version whose shapes the emulator answers with.
-const apiVersion = "2026-08-26"
+// apiVersion is the Stripe API version whose shapes the emulator answers
+// with, as the spec's info.version and Stripe's Stripe-Version header spell
+// it: the date and, after the dot, the release train. An event carries it
+// as api_version, and stripe-go's webhook.ConstructEvent refuses an event
+// whose release train is not its own ("dahlia" for stripe-go v85).
+const apiVersion = "2026-08-26.dahlia"
 
 // Options configure an Emulator.
 type Options struct {
@@ -50,6 +54,13 @@ type Options struct {
 	// after its transaction commits, in the goroutine that wrote it (an
 	// API request, the hosted page or a timer): it must not block.
 	OnEvent func(Event)
+	// WebhookURLs are the endpoints every event is sent to, as Stripe
+	// sends webhooks (webhooks.go): absolute http(s) URLs. Empty sends
+	// none.
+	WebhookURLs []string
+	// WebhookSecret signs the webhooks (whsec_…); "" means one generated
+	// on first use and kept in the database (Emulator.WebhookSecret).
+	WebhookSecret string
 }
 
 // Emulator is a stateful, Stripe-compatible emulator of Stripe Identity's
@@ -68,6 +79,7 @@ type Emulator struct {
 	links     *linkSigner // mints and checks session links (tokens.go)
 	reads     *readDB     // db, with the hot reads prepared (reads.go)
 	onEvent   func(Event) // Options.OnEvent
+	hooks     *webhooks   // webhook delivery, nil without endpoints
 
 	// writeTxns counts the write transactions begun, so that tests can
 	// hold reads to writing nothing.
@@ -143,6 +155,9 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 	if e.reads, err = newReadDB(ctx, db); err != nil {
 		return fail(err)
 	}
+	if e.hooks, err = newWebhooks(ctx, db, o.WebhookURLs, o.WebhookSecret); err != nil {
+		return fail(err)
+	}
 	due, err := selectDueSessions(ctx, db)
 	if err != nil {
 		return fail(fmt.Errorf("pending transitions: %w", err))
@@ -151,11 +166,13 @@ func New(ctx context.Context, o Options) (*Emulator, error) {
 		e.schedule(id, at)
 	}
 	e.handler = e.routes()
+	e.startWebhooks()
 	return e, nil
 }
 
 // Close stops the pending timers (they run again at the next New on the same
-// file), waits for running transitions, closes the database and releases
+// file), waits for running transitions, stops webhook delivery (what is
+// pending is sent after the next New), closes the database and releases
 // its lock.
 func (e *Emulator) Close() error {
 	e.mu.Lock()
@@ -170,6 +187,7 @@ func (e *Emulator) Close() error {
 	e.timers = nil
 	e.mu.Unlock()
 	e.jobs.Wait()
+	e.stopWebhooks()
 	err := e.db.Close()
 	if e.unlock != nil {
 		err = errors.Join(err, e.unlock())

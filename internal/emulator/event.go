@@ -23,6 +23,7 @@ type event struct {
 	ReqID   string
 	IdemKey string
 	Session session
+	Pending int // its webhook deliveries still pending
 }
 
 // recordEvent stores an event for a transition of s. The snapshot leaves out
@@ -39,6 +40,9 @@ func recordEvent(t *txn, typ string, s *session) error {
 	_, err = t.ExecContext(t.ctx, `INSERT INTO events (id, created, type, session_id, request_id, idempotency_key, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, t.now.Unix(), typ, s.ID, nullIfEmpty(t.reqID), nullIfEmpty(t.idemKey), doc)
 	if err != nil {
+		return err
+	}
+	if err := queueDeliveries(t, id); err != nil {
 		return err
 	}
 	if t.onEvent != nil {
@@ -73,7 +77,7 @@ func (ev *event) render(publicURL string) map[string]any {
 		"created":          ev.Created,
 		"data":             map[string]any{"object": ev.Session.render(publicURL, nil, nil)},
 		"livemode":         false,
-		"pending_webhooks": 0,
+		"pending_webhooks": ev.Pending,
 		"request":          req,
 		"type":             ev.Type,
 	}

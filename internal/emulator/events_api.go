@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -11,17 +12,29 @@ import (
 )
 
 // The events endpoints serve the Identity events the emulator records
-// (event.go), with Stripe's filters but delivery_success.
+// (event.go), with Stripe's filters.
 
-const eventCols = "id, created, type, COALESCE(request_id, ''), COALESCE(idempotency_key, ''), doc"
+// eventCols are an event's columns, and its pending webhook deliveries
+// (webhooks.go) counted for pending_webhooks.
+const eventCols = "id, created, type, COALESCE(request_id, ''), COALESCE(idempotency_key, ''), doc, " +
+	"(SELECT COUNT(*) FROM webhook_deliveries d WHERE d.event_id = events.id AND d.state = '" + deliveryPending + "')"
 
 func scanEvent(rows interface{ Scan(...any) error }) (any, error) {
 	ev := new(event)
 	var doc []byte
-	if err := rows.Scan(&ev.ID, &ev.Created, &ev.Type, &ev.ReqID, &ev.IdemKey, &doc); err != nil {
+	if err := rows.Scan(&ev.ID, &ev.Created, &ev.Type, &ev.ReqID, &ev.IdemKey, &doc, &ev.Pending); err != nil {
 		return nil, err
 	}
 	return ev, json.Unmarshal(doc, &ev.Session)
+}
+
+// selectEvent reads the event id: sql.ErrNoRows when there is none.
+func selectEvent(ctx context.Context, q querier, id string) (*event, error) {
+	v, err := scanEvent(q.QueryRowContext(ctx, "SELECT "+eventCols+" FROM events WHERE id = ?", id))
+	if err != nil {
+		return nil, err
+	}
+	return v.(*event), nil
 }
 
 // handleListEvents serves GET /v1/events.
@@ -39,6 +52,7 @@ func (e *Emulator) handleListEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
+	filterDeliverySuccess(f, q)
 	docs, more, err := q.page(r.Context(), e.db, func(rows *sql.Rows) (any, error) { return scanEvent(rows) })
 	if err != nil {
 		e.fail(w, r, err)
@@ -57,7 +71,7 @@ func (e *Emulator) handleRetrieveEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	v, err := scanEvent(e.db.QueryRowContext(r.Context(), "SELECT "+eventCols+" FROM events WHERE id = ?", id))
+	ev, err := selectEvent(r.Context(), e.db, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		writeError(w, errNoSuch(eventObject, id))
 		return
@@ -66,7 +80,24 @@ func (e *Emulator) handleRetrieveEvent(w http.ResponseWriter, r *http.Request) {
 		e.fail(w, r, err)
 		return
 	}
-	writeJSON(w, v.(*event).render(e.publicURL))
+	writeJSON(w, ev.render(e.publicURL))
+}
+
+// filterDeliverySuccess applies delivery_success, "whether all webhooks
+// were successfully delivered. If false, events which are still pending
+// or did not succeed in their delivery attempts are returned"
+// (https://docs.stripe.com/api/events/list). An event with no delivery
+// (sent to no endpoint) counts as delivered: none failed.
+func filterDeliverySuccess(f *form.Params, q *listQuery) {
+	v, ok := f.Leaf("delivery_success")
+	if !ok {
+		return
+	}
+	cond := "EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = events.id AND d.state != '" + deliverySucceeded + "')"
+	if v == "true" {
+		cond = "NOT " + cond
+	}
+	q.where = append(q.where, cond)
 }
 
 // maxEventTypes is the most types[] that Stripe's list of events takes.

@@ -2,13 +2,17 @@ package emulator
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"sort"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stripe/stripe-go/v85"
+	"github.com/stripe/stripe-go/v85/webhook"
 )
 
 // The list of events takes Stripe's type filters
@@ -82,4 +86,48 @@ func TestEventsFilterByTypeAsStripeDoes(t *testing.T) {
 		_, err := list(&stripe.EventListParams{Types: stripe.StringSlice(many)})
 		stripeErr(t, err, http.StatusBadRequest, stripe.ErrorTypeInvalidRequest, "", "types")
 	})
+}
+
+// An event carries the spec's API version with its release train, as
+// Stripe's do: stripe-go's webhook.ConstructEvent, without options, accepts
+// the very answer of GET /v1/events/{id} once signed, and the answers say
+// the same version in Stripe-Version.
+func TestEventsCarryTheAPIVersionStripeGoExpects(t *testing.T) {
+	h := newHarness(t)
+	vs := h.create(t, nil)
+	want := openAPISpec(t).Info.Version
+	l := h.sc.V1Events.List(context.Background(), &stripe.EventListParams{ListParams: stripe.ListParams{Single: true}})
+	var id string
+	for ev := range l.All(context.Background()) {
+		id = ev.ID
+	}
+	if err := l.Err(); err != nil || id == "" {
+		t.Fatalf("list: %v (id %q)", err, id)
+	}
+	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/v1/events/"+id, nil)
+	req.SetBasicAuth("sk_test_emulator", "")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /v1/events/%s: %d %v %s", id, res.StatusCode, err, body)
+	}
+	if got := res.Header.Get("Stripe-Version"); got != want {
+		t.Errorf("Stripe-Version %q, want the spec's %q", got, want)
+	}
+	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: "whsec_test", Timestamp: time.Now()})
+	ev, err := webhook.ConstructEvent(signed.Payload, signed.Header, "whsec_test")
+	if err != nil {
+		t.Fatalf("stripe-go refuses the event: %v", err)
+	}
+	if ev.APIVersion != want || ev.ID != id || string(ev.Type) != "identity.verification_session.created" {
+		t.Errorf("event %s %s %s, want %s %s created", ev.ID, ev.APIVersion, ev.Type, id, want)
+	}
+	var obj stripe.IdentityVerificationSession
+	if err := json.Unmarshal(ev.Data.Raw, &obj); err != nil || obj.ID != vs.ID {
+		t.Errorf("data.object: %v %s", err, ev.Data.Raw)
+	}
 }

@@ -101,6 +101,23 @@ UPDATE idempotency SET session_id = json_extract(body, '$.id')
 	WHERE json_valid(body) AND json_extract(body, '$.object') = 'identity.verification_session';
 CREATE INDEX idempotency_session ON idempotency(session_id) WHERE session_id IS NOT NULL;
 `,
+	// 5: webhook deliveries (webhooks.go): one row per event and endpoint,
+	// without the payload, which each attempt renders from the event.
+	`
+CREATE TABLE webhook_deliveries (
+	seq          INTEGER PRIMARY KEY,
+	event_id     TEXT NOT NULL,
+	endpoint     TEXT NOT NULL,
+	state        TEXT NOT NULL,            -- pending, succeeded or failed
+	attempts     INTEGER NOT NULL DEFAULT 0,
+	last_attempt INTEGER,                  -- unix seconds
+	last_status  INTEGER,                  -- the endpoint's HTTP status; NULL with no answer
+	last_error   TEXT,                     -- why the last attempt failed
+	next_attempt INTEGER,                  -- unix ns; NULL unless pending
+	UNIQUE (event_id, endpoint)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt) WHERE state = 'pending';
+`,
 }
 
 // migrate brings the schema to the newest version, one transaction per

@@ -27,6 +27,9 @@ import (
 // scrubbed too, so a replay of the create does not hand back the personal
 // data.
 //
+// Webhook deliveries keep no payload (webhooks.go): an attempt after the
+// redaction sends the scrubbed event.
+//
 // The rules work on the JSON of an object, the stored form and the wire
 // form alike (they share the names of every personal field), so that the
 // store, the events and the recorded answers are scrubbed by one set of

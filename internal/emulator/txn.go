@@ -15,6 +15,7 @@ type txn struct {
 	idemKey string      // its Idempotency-Key, if any
 	after   []func()    // run after a successful commit
 	onEvent func(Event) // Options.OnEvent, nil when none
+	hooks   *webhooks   // the webhook endpoints, nil when none
 }
 
 // write runs fn in a write transaction and commits it. Work that must only
@@ -38,7 +39,7 @@ func (e *Emulator) writeLocked(ctx context.Context, fn func(t *txn) error) error
 	if err != nil {
 		return err
 	}
-	t := &txn{Tx: tx, ctx: ctx, now: e.clock.Now(), reqID: requestID(ctx), onEvent: e.onEvent}
+	t := &txn{Tx: tx, ctx: ctx, now: e.clock.Now(), reqID: requestID(ctx), onEvent: e.onEvent, hooks: e.hooks}
 	if ic := idempotencyFrom(ctx); ic != nil {
 		t.idemKey = ic.key
 	}

@@ -81,12 +81,12 @@ var ListReports = &Spec{kind: kObject, fields: with(listBaseFields, map[string]*
 
 // ListEvents is the subset of GET /v1/events that the emulator serves
 // (https://docs.stripe.com/api/events/list; not in the Identity spec, so
-// not checked by endpoints_test.go). delivery_success is left out:
-// there are no webhooks.
+// not checked by endpoints_test.go).
 var ListEvents = &Spec{kind: kObject, fields: with(listBaseFields, map[string]*Spec{
-	"created": {kind: kIntOrRange},
-	"type":    {kind: kString, maxLen: maxLen5000},
-	"types":   {kind: kArray, items: &Spec{kind: kString, maxLen: maxLen5000}},
+	"created":          {kind: kIntOrRange},
+	"delivery_success": {kind: kBool},
+	"type":             {kind: kString, maxLen: maxLen5000},
+	"types":            {kind: kArray, items: &Spec{kind: kString, maxLen: maxLen5000}},
 })}
 
 // with returns a new map holding the entries of both.
