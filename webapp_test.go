@@ -253,7 +253,8 @@ func (a appTab) verify(idgraphURL, failCode, wantStatus string) (id string, upda
 func (a appTab) awaitStatus(want string) (id string, updates []string) {
 	a.t.Helper()
 	a.wait("the return to the app", `location.pathname === '/' && !location.search && document.querySelector('#status')`)
-	a.wait("status "+want, `document.querySelector('#status')?.dataset.status === '`+want+`'`)
+	a.wait("status "+want, `document.querySelector('#status')?.dataset.status === '`+want+`' &&
+		document.querySelector('#status-updates li:last-child')?.textContent === '`+want+`'`)
 	a.eval(`[...document.querySelectorAll('#status-updates li')].map(li => li.textContent)`, &updates)
 	id = a.wait("the session's ID", `document.querySelector('#status-heading code')?.textContent`)
 	return id, updates
@@ -294,6 +295,12 @@ func TestWebAppTwoUsersVerify(t *testing.T) {
 	idgraphURL := serveWebIdgraph(t, nil)
 	origin := serveWebApp(t, dist, idgraphURL)
 	alice, bob := appTab{t: t, ctx: ctx}, newTab(t, ctx)
+	// No tab logs an error or an exception: a React warning or a failed
+	// request fails the test (checked last, also after a t.Fatal).
+	for _, tab := range []appTab{alice, bob} {
+		con := collectConsole(tab.ctx)
+		defer con.check(tab.ctx, t)
+	}
 
 	// alice may read her verified name; bob may not.
 	alice.signIn(origin, "alice", true)

@@ -50,10 +50,11 @@ export function SessionStatus({ id, returned, onStatusChange }: { id: string; re
   const session = data?.verificationSessionUpdated;
   const status = session?.status;
 
+  // Each new status joins the list as it is rendered (React's pattern for
+  // state that follows another value), so the list never lags the headline.
+  if (status !== undefined && seen[seen.length - 1] !== status) setSeen([...seen, status]);
   useEffect(() => {
-    if (status === undefined) return;
-    setSeen((s) => (s[s.length - 1] === status ? s : [...s, status]));
-    onStatusChange();
+    if (status !== undefined) onStatusChange();
   }, [status, onStatusChange]);
 
   // A field the user's scopes do not allow (the verified name) is null
