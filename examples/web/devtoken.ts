@@ -49,6 +49,9 @@ function reply(res: ServerResponse, status: number, body: object): void {
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== "POST") return reply(res, 405, { error: "POST only" });
+  // JSON only: another site's page cannot send it without a CORS preflight,
+  // which the dev server grants only to local origins.
+  if (!req.headers["content-type"]?.startsWith("application/json")) return reply(res, 415, { error: "send application/json" });
   let input: { sub?: unknown; scopes?: unknown };
   try {
     input = (await readJSON(req)) as typeof input;
