@@ -182,7 +182,9 @@ func (a appTab) wait(what, expr string) string {
 		if err == nil {
 			return v
 		}
-		if time.Now().After(deadline) || !strings.Contains(err.Error(), "navigated or closed") {
+		// "Inspected target navigated or closed", "Cannot find context
+		// with specified id": the page changed under the poll.
+		if time.Now().After(deadline) || !strings.Contains(err.Error(), "(-32000)") {
 			a.fail("waiting for %s: %v", what, err)
 		}
 		time.Sleep(50 * time.Millisecond)
