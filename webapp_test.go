@@ -482,6 +482,27 @@ func TestWebAppErrors(t *testing.T) {
 		tab.wait("the sign-in form", `document.querySelector('#user')`)
 	})
 
+	t.Run("a token already expired: the first query returns to the sign-in", func(t *testing.T) {
+		idgraphURL := serveWebIdgraph(t, nil)
+		origin := serveWebApp(t, dist, idgraphURL)
+		tab := newTab(t, ctx)
+		tok, err := auth.MintDevToken([]byte(webAppSecret), "carol", nil, time.Second, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second + 100*time.Millisecond)
+		tab.do("sign in with a pasted token",
+			chromedp.Navigate(origin+"/"),
+			chromedp.Click(chromedp.CSS(`details summary`)),
+			chromedp.SendKeys(chromedp.CSS(`#token`), tok),
+			chromedp.Click(chromedp.CSS(`details button[type=submit]`)))
+		// The list's query is answered 401 UNAUTHENTICATED.
+		msg := tab.wait("the sign-in page saying why", `document.querySelector('#signed-out-reason')?.textContent`)
+		if !strings.Contains(msg, "expired") {
+			t.Errorf("with an expired token: %q", msg)
+		}
+	})
+
 	t.Run("idgraph out of reach", func(t *testing.T) {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
