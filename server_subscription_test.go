@@ -354,26 +354,34 @@ func (c *wsClient) subscribe(id, query string, vars map[string]any) {
 // readErr reads the next message that is not a ping (answered with a
 // pong).
 func (c *wsClient) readErr() (wsMessage, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), subWait)
-	defer cancel()
 	for {
-		_, b, err := c.conn.Read(ctx)
+		m, err := c.readRawErr()
+		if err != nil || m.Type != "ping" {
+			return m, err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), subWait)
+		err = c.conn.Write(ctx, websocket.MessageText, []byte(`{"type":"pong"}`))
+		cancel()
 		if err != nil {
 			return wsMessage{}, err
 		}
-		c.raw = append(c.raw, string(b))
-		var m wsMessage
-		if err := json.Unmarshal(b, &m); err != nil {
-			return wsMessage{}, fmt.Errorf("message %s: %w", b, err)
-		}
-		if m.Type == "ping" {
-			if err := c.conn.Write(ctx, websocket.MessageText, []byte(`{"type":"pong"}`)); err != nil {
-				return wsMessage{}, err
-			}
-			continue
-		}
-		return m, nil
 	}
+}
+
+// readRawErr reads the next message as it comes, pings too.
+func (c *wsClient) readRawErr() (wsMessage, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), subWait)
+	defer cancel()
+	_, b, err := c.conn.Read(ctx)
+	if err != nil {
+		return wsMessage{}, err
+	}
+	c.raw = append(c.raw, string(b))
+	var m wsMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return wsMessage{}, fmt.Errorf("message %s: %w", b, err)
+	}
+	return m, nil
 }
 
 func (c *wsClient) read() wsMessage {

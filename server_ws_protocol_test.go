@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -132,19 +130,6 @@ func TestWebSocketPings(t *testing.T) {
 		}
 		waitFor(t, "the hub to let go of its subscription", func() bool { return s.hub.Stats().Subscriptions == 0 })
 	})
-}
-
-// readRawErr reads the next message as it comes, pings too.
-func (c *wsClient) readRawErr() (wsMessage, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), subWait)
-	defer cancel()
-	_, b, err := c.conn.Read(ctx)
-	if err != nil {
-		return wsMessage{}, err
-	}
-	var m wsMessage
-	err = json.Unmarshal(b, &m)
-	return m, err
 }
 
 func (c *wsClient) readRaw() wsMessage {
