@@ -15,24 +15,44 @@ import (
 // target is one server under load, with its clients' connections, which
 // stay open from one slice to the next.
 type target struct {
-	name    string
-	url     string
-	body    []byte // the POST body of every request
+	name  string
+	short string // its name in the ratio lines
+	// request builds the n-th request (n counts from 0 across slices), so
+	// that a target can ask for a different session each time.
+	request func(ctx context.Context, n uint64) (*http.Request, error)
+	want    []byte // what check expects in the first answer
 	graphql bool   // an answer with "errors" is an error
 	pid     int    // the server's process
+	// peerPid is a process the server calls for each request (stripe-mock
+	// behind idgraph), whose CPU time is reported beside the server's; 0
+	// for none.
+	peerPid int
 	client  *http.Client
+	sent    atomic.Uint64
 	res     result
 }
 
-func newTarget(name, url string, body []byte, graphql bool, pid, concurrency int) *target {
+func newTarget(name, short string, request func(context.Context, uint64) (*http.Request, error), want string, graphql bool, pid, concurrency int) *target {
 	tr := &http.Transport{
 		MaxIdleConns:        concurrency,
 		MaxIdleConnsPerHost: concurrency,
 		MaxConnsPerHost:     concurrency,
 		DisableCompression:  true,
 	}
-	return &target{name: name, url: url, body: body, graphql: graphql, pid: pid,
+	return &target{name: name, short: short, request: request, want: []byte(want), graphql: graphql, pid: pid,
 		client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// postEach returns a request builder for a POST of body to url, the same each
+// time.
+func postEach(url string, body []byte) func(context.Context, uint64) (*http.Request, error) {
+	return func(ctx context.Context, _ uint64) (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		return req, err
+	}
 }
 
 // check sends one request and fails unless it succeeds.
@@ -41,7 +61,7 @@ func (t *target) check(ctx context.Context) error {
 	if err := t.once(ctx, &buf); err != nil {
 		return err
 	}
-	if t.graphql && !bytes.Contains(buf.Bytes(), []byte(`"REQUIRES_INPUT"`)) {
+	if !bytes.Contains(buf.Bytes(), t.want) {
 		return fmt.Errorf("unexpected answer: %s", buf.Bytes())
 	}
 	return nil
@@ -55,6 +75,7 @@ type result struct {
 	firstErr  string
 	slices    []float64     // req/s of each slice
 	cpu       time.Duration // the server's CPU time in the slices
+	peerCPU   time.Duration // the peer's, when there is one
 	cpuGap    bool          // in some slice it could not be read
 }
 
@@ -68,6 +89,15 @@ func (r *result) cpuPerReq() time.Duration {
 	return r.cpu / time.Duration(r.ok)
 }
 
+// peerCPUPerReq is the peer's CPU time per request counted, 0 when unknown
+// or when there is no peer.
+func (r *result) peerCPUPerReq() time.Duration {
+	if r.cpuGap || r.ok == 0 {
+		return 0
+	}
+	return r.peerCPU / time.Duration(r.ok)
+}
+
 func (r *result) pct(p float64) time.Duration {
 	if len(r.latencies) == 0 {
 		return 0
@@ -76,12 +106,12 @@ func (r *result) pct(p float64) time.Duration {
 	return r.latencies[int(p*float64(len(r.latencies)-1))]
 }
 
-func (r *result) line(name string) string {
+func (r *result) line(name string, width int) string {
 	cpu := "-"
 	if c := r.cpuPerReq(); c > 0 {
 		cpu = fmt.Sprintf("%.1fµs", float64(c)/float64(time.Microsecond))
 	}
-	s := fmt.Sprintf("%-26s %10.0f %10s %10s %12s %7d", name, r.rate(), r.pct(0.50).Round(time.Microsecond),
+	s := fmt.Sprintf("%-*s %10.0f %10s %10s %12s %7d", width, name, r.rate(), r.pct(0.50).Round(time.Microsecond),
 		r.pct(0.99).Round(time.Microsecond), cpu, r.errs)
 	if r.firstErr != "" {
 		s += "  first error: " + r.firstErr
@@ -103,6 +133,7 @@ func (t *target) hammer(ctx context.Context, concurrency int, d time.Duration, c
 	var over atomic.Bool
 	var wg sync.WaitGroup
 	cpu0, known0 := cpuTime(t.pid)
+	peer0, peerKnown0 := t.peerCPUTime()
 	start := time.Now()
 	for i := range tallies {
 		wg.Add(1)
@@ -131,6 +162,7 @@ func (t *target) hammer(ctx context.Context, concurrency int, d time.Duration, c
 	over.Store(true)
 	elapsed := time.Since(start)
 	cpu1, known1 := cpuTime(t.pid) // before the stragglers, which are not counted
+	peer1, peerKnown1 := t.peerCPUTime()
 	wg.Wait()
 	if !count {
 		return
@@ -147,17 +179,25 @@ func (t *target) hammer(ctx context.Context, concurrency int, d time.Duration, c
 	t.res.ok += n
 	t.res.elapsed += elapsed
 	t.res.cpu += cpu1 - cpu0
-	t.res.cpuGap = t.res.cpuGap || !known0 || !known1
+	t.res.peerCPU += peer1 - peer0
+	t.res.cpuGap = t.res.cpuGap || !known0 || !known1 || !peerKnown0 || !peerKnown1
 	t.res.slices = append(t.res.slices, float64(n)/elapsed.Seconds())
+}
+
+// peerCPUTime is the peer's CPU time; 0 and known without a peer.
+func (t *target) peerCPUTime() (time.Duration, bool) {
+	if t.peerPid == 0 {
+		return 0, true
+	}
+	return cpuTime(t.peerPid)
 }
 
 // once sends one request and reads the answer into buf.
 func (t *target) once(ctx context.Context, buf *bytes.Buffer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(t.body))
+	req, err := t.request(ctx, t.sent.Add(1)-1)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
 	resp, err := t.client.Do(req)
 	if err != nil {
 		return err

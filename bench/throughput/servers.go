@@ -20,9 +20,10 @@ import (
 
 // server is a process started for the run.
 type server struct {
-	url  string
-	cmd  *exec.Cmd
-	done chan struct{} // closed once the process has exited
+	url   string
+	pprof string // idgraph built for -cpuprofile: its profiling endpoint's base URL
+	cmd   *exec.Cmd
+	done  chan struct{} // closed once the process has exited
 }
 
 // launch starts cmd and watches for its exit.
@@ -58,10 +59,19 @@ func (s *server) stop() {
 	}
 }
 
-// buildIdgraph builds the module's main package into dir.
-func buildIdgraph(ctx context.Context, dir string) (string, error) {
+// buildIdgraph builds the module's main package into dir; with profiling,
+// with a profiling endpoint added (profile.go).
+func buildIdgraph(ctx context.Context, dir string, profiling bool) (string, error) {
 	bin := filepath.Join(dir, "idgraph")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/idgraph/idgraph")
+	args := []string{"build", "-o", bin}
+	if profiling {
+		overlay, err := pprofOverlay(ctx, dir)
+		if err != nil {
+			return "", err
+		}
+		args = append(args, "-overlay", overlay)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "github.com/idgraph/idgraph")...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
@@ -71,16 +81,17 @@ func buildIdgraph(ctx context.Context, dir string) (string, error) {
 // listeningRe finds the address in idgraph's "idgraph listening" log line.
 var listeningRe = regexp.MustCompile(`msg="idgraph listening" addr=(\S+)`)
 
-// startIdgraph starts bin on a free loopback port, with the emulator's
-// database in dir and the cost budget off, and waits until it listens. Its
-// environment is only what it needs: a STRIPE_SECRET_KEY inherited from
-// the shell would point it at Stripe.
-func startIdgraph(ctx context.Context, bin, dir string) (*server, error) {
-	logPath := filepath.Join(dir, "idgraph.log")
-	logFile, err := os.Create(logPath)
+// startIdgraph starts bin on a free loopback port, with the cost budget off
+// and the variables env adds (the backend's), logging into dir, and
+// waits until it listens. Its environment is only what it needs (a
+// STRIPE_SECRET_KEY inherited from the shell would point it at Stripe) and
+// the Go runtime's settings, so that they can be compared.
+func startIdgraph(ctx context.Context, bin, dir string, env ...string) (*server, error) {
+	logFile, err := os.CreateTemp(dir, "idgraph-*.log") // one per idgraph started
 	if err != nil {
 		return nil, err
 	}
+	logPath := logFile.Name()
 	defer logFile.Close() // the child has its own descriptor
 	cmd := exec.Command(bin)
 	cmd.Env = []string{
@@ -88,8 +99,13 @@ func startIdgraph(ctx context.Context, bin, dir string) (*server, error) {
 		"HOME=" + os.Getenv("HOME"),
 		"IDGRAPH_ADDR=127.0.0.1:0",
 		"IDGRAPH_BUDGET=off",
-		"IDGRAPH_EMULATOR_DB=" + filepath.Join(dir, "emulator.db"),
 	}
+	for _, v := range []string{"GOGC", "GOMEMLIMIT", "GOMAXPROCS", "GODEBUG"} {
+		if val, ok := os.LookupEnv(v); ok {
+			cmd.Env = append(cmd.Env, v+"="+val)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	// Straight to a file: the log does not pass through the load
 	// generator's process.
 	cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -102,6 +118,9 @@ func startIdgraph(ctx context.Context, bin, dir string) (*server, error) {
 		b, _ := os.ReadFile(logPath)
 		if m := listeningRe.FindSubmatch(b); m != nil {
 			s.url = "http://" + string(m[1])
+			if m := pprofRe.FindSubmatch(b); m != nil {
+				s.pprof = "http://" + string(m[1])
+			}
 			if err := waitHealthy(ctx, s.url+"/healthz"); err != nil {
 				s.stop()
 				return nil, fmt.Errorf("idgraph: %w\n%s", err, b)
@@ -134,6 +153,43 @@ func waitHealthy(ctx context.Context, url string) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return last
+}
+
+// stripeMockRe finds the address in stripe-mock's "Listening for HTTP"
+// line.
+var stripeMockRe = regexp.MustCompile(`Listening for HTTP at address: (\S+)`)
+
+// startStripeMock builds stripe-mock (the version go.mod pins) into dir and
+// starts it on free loopback ports, as internal/stripemock does for tests.
+func startStripeMock(ctx context.Context, dir string) (*server, error) {
+	bin := filepath.Join(dir, "stripe-mock")
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/stripe/stripe-mock").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("go build stripe-mock: %v\n%s", err, out)
+	}
+	logPath := filepath.Join(dir, "stripe-mock.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	cmd := exec.Command(bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	s, err := launch(cmd)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil && !s.exited() {
+		b, _ := os.ReadFile(logPath)
+		if m := stripeMockRe.FindSubmatch(b); m != nil {
+			s.url = "http://" + string(m[1])
+			return s, nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.stop()
+	b, _ := os.ReadFile(logPath)
+	return nil, fmt.Errorf("stripe-mock did not start listening; its log:\n%s", b)
 }
 
 // startBare starts this program again as the bare handler's server, so that
@@ -228,11 +284,6 @@ func createSession(ctx context.Context, base string) (string, error) {
 
 // readQuery is the measured operation.
 const readQuery = `query ($id: ID!) { verificationSession(id: $id) { id status type created } }`
-
-func queryBody(id string) []byte {
-	b, _ := json.Marshal(map[string]any{"query": readQuery, "variables": map[string]string{"id": id}})
-	return b
-}
 
 func post(ctx context.Context, url string, body []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
