@@ -54,6 +54,7 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	tuneGC(os.Getenv)
 	// `idgraph token` and `idgraph apikey` print credentials and exit.
 	if handled, err := runCommand(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); handled {
 		if err != nil {

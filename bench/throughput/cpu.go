@@ -37,3 +37,19 @@ func cpuTime(pid int) (d time.Duration, ok bool) {
 	}
 	return time.Duration(utime+stime) * clockTick, true
 }
+
+// peakRSS returns the most resident memory process pid has had (VmHWM),
+// where the system tells it (Linux); ok is false elsewhere.
+func peakRSS(pid int) (kb int64, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, found := strings.CutPrefix(l, "VmHWM:"); found {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb, err == nil
+		}
+	}
+	return 0, false
+}

@@ -111,12 +111,8 @@ func (r *result) line(name string, width int) string {
 	if c := r.cpuPerReq(); c > 0 {
 		cpu = fmt.Sprintf("%.1fµs", float64(c)/float64(time.Microsecond))
 	}
-	s := fmt.Sprintf("%-*s %10.0f %10s %10s %12s %7d", width, name, r.rate(), r.pct(0.50).Round(time.Microsecond),
+	return fmt.Sprintf("%-*s %10.0f %10s %10s %12s %7d", width, name, r.rate(), r.pct(0.50).Round(time.Microsecond),
 		r.pct(0.99).Round(time.Microsecond), cpu, r.errs)
-	if r.firstErr != "" {
-		s += "  first error: " + r.firstErr
-	}
-	return s
 }
 
 // hammer sends requests to t from concurrency clients, each waiting for its

@@ -155,9 +155,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, t := range targets {
 		width = max(width, len(t.name))
 	}
-	fmt.Fprintf(stdout, "%-*s %10s %10s %10s %12s %7s\n", width, "target", "req/s", "p50", "p99", "CPU/req", "errors")
+	fmt.Fprintf(stdout, "%-*s %10s %10s %10s %12s %7s %9s\n", width, "target", "req/s", "p50", "p99", "CPU/req", "errors", "peak RSS")
 	for _, t := range targets {
-		fmt.Fprintln(stdout, t.res.line(t.name, width))
+		rss := "-"
+		if kb, ok := peakRSS(t.pid); ok {
+			rss = fmt.Sprintf("%.1fMB", float64(kb)/1024)
+		}
+		fmt.Fprintf(stdout, "%s %9s\n", t.res.line(t.name, width), rss)
+	}
+	for _, t := range targets {
+		if t.res.firstErr != "" {
+			fmt.Fprintf(stdout, "%s: first error: %s\n", t.name, t.res.firstErr)
+		}
 	}
 	base := targets[0]
 	for _, t := range targets[1:] {
