@@ -73,6 +73,12 @@ func benchQuery(b *testing.B, query string) {
 // BenchmarkSessionQuery reads one session with a broad selection.
 func BenchmarkSessionQuery(b *testing.B) { benchQuery(b, sessionQuery) }
 
+// BenchmarkNarrowSessionQuery reads four fields of one session, the query
+// of bench/throughput: what idgraph adds to every small read.
+func BenchmarkNarrowSessionQuery(b *testing.B) {
+	benchQuery(b, `{ verificationSession(id: "vs_1") { id status type created } }`)
+}
+
 // BenchmarkPage100 reads a full page of 100 sessions with cursors, a broad
 // selection and pageInfo.
 func BenchmarkPage100(b *testing.B) { benchQuery(b, page100Query) }

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -87,6 +89,11 @@ func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, exp
 	if len(at) == 0 {
 		at = []string{""}
 	}
+	// Most selections expand nothing: one look at the fields that every
+	// path starts with spares a walk of the selection per path.
+	if !graphql.AnyFieldRequested(ctx, rootPaths(at, expansions)...) {
+		return nil
+	}
 	// A report's verificationSession is the session itself (convert.go):
 	// what is selected through it is fetched with the session.
 	for _, a := range at {
@@ -124,6 +131,27 @@ func singleUseRequested(ctx context.Context, at []string) bool {
 		}
 	}
 	return graphql.AnyFieldRequested(ctx, paths...)
+}
+
+// rootPaths are, under each of at, the first fields of the expansions'
+// paths and lastVerificationReport (through which the session is selected
+// again): no path of expandPaths is requested unless one of these is.
+func rootPaths(at []string, expansions []expansion) []string {
+	roots := []string{"lastVerificationReport"}
+	for _, e := range expansions {
+		for _, f := range e.fields {
+			if first, _, _ := strings.Cut(f, "."); !slices.Contains(roots, first) {
+				roots = append(roots, first)
+			}
+		}
+	}
+	paths := make([]string, 0, len(at)*len(roots))
+	for _, a := range at {
+		for _, r := range roots {
+			paths = append(paths, join(a, r))
+		}
+	}
+	return paths
 }
 
 // join joins two dot paths; either may be empty.
