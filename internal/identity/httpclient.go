@@ -6,19 +6,23 @@ import (
 	"time"
 )
 
-// NewHTTPClient returns the HTTP client idgraph gives stripe-go. Go's default
+// NewHTTPClient returns the HTTP client idgraph gives stripe-go: an
+// HTTP/1.1 transport that works in the calling goroutine (transport.go),
+// with NewTransport for what it does not carry (proxies). Go's default
 // transport keeps 2 idle connections per host, so under concurrent load most
 // requests open a new TLS connection and close it again, leaving thousands
 // of sockets in TIME_WAIT; this one keeps enough idle connections to Stripe
 // for the concurrency idgraph serves, and bounds every phase of a request.
 func NewHTTPClient() *http.Client {
+	fallback := NewTransport()
 	return &http.Client{
 		Timeout:   80 * time.Second, // stripe-go's own default request timeout
-		Transport: NewTransport(),
+		Transport: newTransport(fallback, fallback.MaxIdleConnsPerHost),
 	}
 }
 
-// NewTransport returns the pooled transport of NewHTTPClient.
+// NewTransport returns net/http's transport as idgraph sets it up for
+// Stripe: the fallback of NewHTTPClient's.
 func NewTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
