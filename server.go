@@ -84,7 +84,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	}
 	// Every line logged with a request's context carries its request ID.
-	logger := slog.New(requestid.LogHandler(slog.NewTextHandler(stderr, nil)))
+	// To a file or pipe, lines go out together (accesslog.BufferedWriter):
+	// one system call per access line was 2% of idgraph's CPU time.
+	logOut := stderr
+	if f, ok := stderr.(*os.File); ok {
+		bw := accesslog.NewBufferedWriter(f)
+		defer bw.Flush()
+		logOut = bw
+	}
+	logger := slog.New(requestid.LogHandler(slog.NewTextHandler(logOut, nil)))
 	shutdownTracing, tracingOn, err := tracing.Setup(ctx, "idgraph", version())
 	if err != nil {
 		return fmt.Errorf("tracing: %w", err)

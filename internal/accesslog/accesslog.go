@@ -105,7 +105,16 @@ func write(logger *slog.Logger, r *http.Request, ww middleware.WrapResponseWrite
 	if codes != "" {
 		attrs = append(attrs, slog.String("error_codes", codes))
 	}
-	logger.LogAttrs(ctx, level, "http request", attrs...)
+	// Straight to the handler: Logger.LogAttrs would also take the
+	// caller's program counter (runtime.Callers), which an access line
+	// does not use.
+	h := logger.Handler()
+	if !h.Enabled(ctx, level) {
+		return
+	}
+	rec := slog.NewRecord(time.Now(), level, "http request", 0)
+	rec.AddAttrs(attrs...)
+	_ = h.Handle(ctx, rec)
 }
 
 // method is r.Method when it is one of HTTP's, "OTHER" otherwise: net/http
