@@ -60,3 +60,23 @@ func TestMiddleware(t *testing.T) {
 		t.Errorf("status %v for a 502, want Error", s.Status())
 	}
 }
+
+// Without Setup, the middleware passes requests straight on: no span, no
+// wrapped writer, no copy of the request.
+func TestMiddlewareWithoutSetupAddsNothing(t *testing.T) {
+	if enabled() {
+		t.Skip("a tracer provider is installed")
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if trace.SpanContextFromContext(r.Context()).IsValid() {
+			t.Error("a span without Setup")
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	mw := Middleware(h)
+	if allocs := testing.AllocsPerRun(100, func() { mw.ServeHTTP(rec, req) }); allocs != 0 {
+		t.Errorf("%v allocations a request, want 0", allocs)
+	}
+}

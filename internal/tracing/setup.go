@@ -65,6 +65,10 @@ func configured(getenv func(string) string) bool {
 	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
 }
 
+// Enabled tells whether Setup installed a tracer provider that records
+// spans: without one, callers can skip building spans that go nowhere.
+func Enabled() bool { return enabled() }
+
 // enabled tells whether Setup installed a tracer provider of the SDK, one
 // that records spans.
 func enabled() bool {
