@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/idgraph/idgraph/internal/accesslog"
 	"github.com/idgraph/idgraph/internal/auth"
@@ -154,6 +155,11 @@ func (o *observer) begin(ctx context.Context, opCtx *graphql.OperationContext) *
 
 	tp := o.tracerProvider
 	if tp == nil {
+		if !tracing.Enabled() {
+			// No spans to make: skip building one that goes nowhere.
+			op.ctx, op.span = ctx, noop.Span{}
+			return op
+		}
 		tp = otel.GetTracerProvider()
 	}
 	name, typ := op.name, op.typ
