@@ -15,10 +15,9 @@ import (
 // for the concurrency idgraph serves, and bounds every phase of a request.
 func NewHTTPClient() *http.Client {
 	fallback := NewTransport()
-	return &http.Client{
-		Timeout:   80 * time.Second, // stripe-go's own default request timeout
-		Transport: newTransport(fallback, fallback.MaxIdleConnsPerHost),
-	}
+	// No http.Client.Timeout: the transport bounds each request itself
+	// (see transport.requestTimeout), to stripe-go's own default.
+	return &http.Client{Transport: newTransport(fallback, fallback.MaxIdleConnsPerHost, 80*time.Second)}
 }
 
 // NewTransport returns net/http's transport as idgraph sets it up for

@@ -36,14 +36,21 @@ type transport struct {
 	tlsHandshakeTimeout time.Duration
 	maxIdlePerHost      int
 	idleTimeout         time.Duration
+	// requestTimeout bounds each request, from its first byte written to
+	// its answer's last read: http.Client.Timeout's bound, kept here, where
+	// it costs a connection deadline. On a transport of its own (not
+	// net/http's), http.Client.Timeout costs a goroutine, a timer and
+	// channels per request.
+	requestTimeout time.Duration
 
 	mu    sync.Mutex
 	pools map[poolKey]*pool
 }
 
 // newTransport returns a transport that keeps up to maxIdlePerHost idle
-// connections per host and sends what it does not carry to fallback.
-func newTransport(fallback *http.Transport, maxIdlePerHost int) *transport {
+// connections per host, bounds each request to requestTimeout, and sends
+// what it does not carry to fallback.
+func newTransport(fallback *http.Transport, maxIdlePerHost int, requestTimeout time.Duration) *transport {
 	return &transport{
 		fallback:            fallback,
 		proxy:               fallback.Proxy,
@@ -52,6 +59,7 @@ func newTransport(fallback *http.Transport, maxIdlePerHost int) *transport {
 		tlsHandshakeTimeout: fallback.TLSHandshakeTimeout,
 		maxIdlePerHost:      maxIdlePerHost,
 		idleTimeout:         fallback.IdleConnTimeout,
+		requestTimeout:      requestTimeout,
 		pools:               map[poolKey]*pool{},
 	}
 }
@@ -81,7 +89,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL == nil || req.URL.Host == "" || (req.URL.Scheme != "http" && req.URL.Scheme != "https") {
-		return t.fallback.RoundTrip(req)
+		return t.toFallback(req)
 	}
 	p, err := t.pool(req)
 	if err != nil {
@@ -89,7 +97,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	if p.proxied {
-		return t.fallback.RoundTrip(req)
+		return t.toFallback(req)
 	}
 	ctx := req.Context()
 	for attempt := 0; ; attempt++ {
@@ -118,6 +126,33 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// toFallback sends req through the fallback, within requestTimeout.
+func (t *transport) toFallback(req *http.Request) (*http.Response, error) {
+	if t.requestTimeout <= 0 {
+		return t.fallback.RoundTrip(req)
+	}
+	ctx, cancel := context.WithTimeout(req.Context(), t.requestTimeout)
+	resp, err := t.fallback.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = cancelOnClose{resp.Body, cancel}
+	return resp, nil
+}
+
+// cancelOnClose is a body that ends its request's context when closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // pool returns the pool of req's host, made on first use.
@@ -239,6 +274,9 @@ func (t *transport) CloseIdleConnections() {
 // body is read or closed, it still does.
 func (t *transport) send(p *pool, c *conn, req *http.Request) (*http.Response, error) {
 	nc := c.nc
+	if t.requestTimeout > 0 {
+		nc.SetDeadline(time.Now().Add(t.requestTimeout))
+	}
 	stop := context.AfterFunc(req.Context(), func() { nc.SetDeadline(aLongTimeAgo) })
 	err := req.Write(c.bw) // closes req.Body
 	if err == nil {

@@ -38,7 +38,7 @@ func countingServer(t *testing.T, tls bool, h http.HandlerFunc) (*httptest.Serve
 
 func testTransport() *transport {
 	fallback := NewTransport()
-	return newTransport(fallback, 4)
+	return newTransport(fallback, 4, time.Minute)
 }
 
 func get(t *testing.T, c *http.Client, url string) string {
@@ -84,7 +84,7 @@ func TestTransportUnderConcurrency(t *testing.T) {
 		w.Write(b)
 	})
 	// As many idle connections as clients: none is closed for want of room.
-	c := &http.Client{Transport: newTransport(NewTransport(), 16)}
+	c := &http.Client{Transport: newTransport(NewTransport(), 16, time.Minute)}
 	var wg sync.WaitGroup
 	errs := make(chan error, 400)
 	for g := range 16 {
@@ -300,5 +300,34 @@ func TestTransportLeavesProxiedRequestsToTheFallback(t *testing.T) {
 	}
 	if conns.Load() == 0 {
 		t.Error("the fallback did not reach the server")
+	}
+}
+
+func TestTransportBoundsEachRequest(t *testing.T) {
+	release := make(chan struct{})
+	srv, _ := countingServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(release)
+	tr := newTransport(NewTransport(), 4, 100*time.Millisecond)
+	start := time.Now()
+	_, err := (&http.Client{Transport: tr}).Get(srv.URL) // a context without deadline
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("error %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+func TestNewHTTPClientLeavesTheBoundToItsTransport(t *testing.T) {
+	c := NewHTTPClient()
+	tr, ok := c.Transport.(*transport)
+	if !ok || c.Timeout != 0 || tr.requestTimeout != 80*time.Second {
+		t.Errorf("client timeout %v, transport %T: want the transport's 80s bound only", c.Timeout, c.Transport)
 	}
 }
