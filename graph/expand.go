@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/idgraph/idgraph/internal/auth"
 )
@@ -77,8 +78,18 @@ var singleUseFields = []string{"url", "clientSecret"}
 // stripePrefix is "data." for lists. Each list is nil when nothing is to be
 // expanded, so that no expand parameter is sent at all.
 func sessionSelection(ctx context.Context, stripePrefix string, at ...string) selection {
+	if len(at) == 0 {
+		at = []string{""}
+	}
+	sel := selection{singleUse: singleUseRequested(ctx, at)}
+	// Most selections expand nothing: one look at the fields that every
+	// expansion path starts with spares a walk of the selection per path
+	// (46 for a session).
+	if !anySelectedUnder(ctx, at, expansionRoots) {
+		return sel
+	}
 	p := auth.FromContext(ctx)
-	sel := selection{expand: expandPaths(ctx, p, stripePrefix, sessionExpansions, at), singleUse: singleUseRequested(ctx, at)}
+	sel.expand = expandPaths(ctx, p, stripePrefix, sessionExpansions, at)
 	if p.HasScope(auth.ScopeReadOutputs) {
 		sel.sensitive = expandPaths(ctx, p, stripePrefix, sensitiveExpansions, at)
 	}
@@ -86,14 +97,6 @@ func sessionSelection(ctx context.Context, stripePrefix string, at ...string) se
 }
 
 func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, expansions []expansion, at []string) []*string {
-	if len(at) == 0 {
-		at = []string{""}
-	}
-	// Most selections expand nothing: one look at the fields that every
-	// path starts with spares a walk of the selection per path.
-	if !graphql.AnyFieldRequested(ctx, rootPaths(at, expansions)...) {
-		return nil
-	}
 	// A report's verificationSession is the session itself (convert.go):
 	// what is selected through it is fetched with the session.
 	for _, a := range at {
@@ -121,37 +124,67 @@ func expandPaths(ctx context.Context, p auth.Principal, stripePrefix string, exp
 // singleUseRequested tells whether the sessions at (and their reports'
 // sessions) have a singleUseField selected.
 func singleUseRequested(ctx context.Context, at []string) bool {
-	if len(at) == 0 {
-		at = []string{""}
+	if anySelectedUnder(ctx, at, singleUseFields) {
+		return true
 	}
-	var paths []string
 	for _, a := range at {
-		for _, f := range singleUseFields {
-			paths = append(paths, join(a, f), join(join(a, "lastVerificationReport.verificationSession"), f))
+		if anySelectedUnder(ctx, []string{join(a, "lastVerificationReport.verificationSession")}, singleUseFields) {
+			return true
 		}
 	}
-	return graphql.AnyFieldRequested(ctx, paths...)
+	return false
 }
 
-// rootPaths are, under each of at, the first fields of the expansions'
-// paths and lastVerificationReport (through which the session is selected
-// again): no path of expandPaths is requested unless one of these is.
-func rootPaths(at []string, expansions []expansion) []string {
+// expansionRoots are the first fields of every expansion's paths, and
+// lastVerificationReport, through which the session is selected again: no
+// expansion is selected unless one of them is.
+var expansionRoots = func() []string {
 	roots := []string{"lastVerificationReport"}
-	for _, e := range expansions {
-		for _, f := range e.fields {
-			if first, _, _ := strings.Cut(f, "."); !slices.Contains(roots, first) {
-				roots = append(roots, first)
+	for _, list := range [][]expansion{sessionExpansions, sensitiveExpansions} {
+		for _, e := range list {
+			for _, f := range e.fields {
+				if first, _, _ := strings.Cut(f, "."); !slices.Contains(roots, first) {
+					roots = append(roots, first)
+				}
 			}
 		}
 	}
-	paths := make([]string, 0, len(at)*len(roots))
+	return roots
+}()
+
+// anySelectedUnder tells whether one of names is selected directly under
+// one of the dot paths at of the current field's selection, fragments and
+// @skip/@include counted as gqlgen counts them (graphql.FieldRequested,
+// which allocates a split path per call).
+func anySelectedUnder(ctx context.Context, at []string, names []string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	opCtx := graphql.GetOperationContext(ctx)
 	for _, a := range at {
-		for _, r := range roots {
-			paths = append(paths, join(a, r))
+		if anyNamed(opCtx, fc.Field.Selections, a, names) {
+			return true
 		}
 	}
-	return paths
+	return false
+}
+
+func anyNamed(opCtx *graphql.OperationContext, sel ast.SelectionSet, path string, names []string) bool {
+	seg, rest, _ := strings.Cut(path, ".")
+	for _, f := range graphql.CollectFields(opCtx, sel, nil) {
+		switch {
+		case path == "":
+			if slices.Contains(names, f.Name) {
+				return true
+			}
+		case f.Name == seg:
+			if anyNamed(opCtx, f.Selections, rest, names) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // join joins two dot paths; either may be empty.
