@@ -287,3 +287,24 @@ func TestTheStoreIsBoundedByItsBytes(t *testing.T) {
 		t.Error("the oldest entry was kept")
 	}
 }
+
+// A read that no other joins, of a session that is not cached, gets
+// Stripe's answer without a copy, and without its secrets like any read.
+func TestASoleReadGetsStripesAnswerWithoutSecrets(t *testing.T) {
+	for _, cache := range []bool{true, false} {
+		t.Run(map[bool]string{true: "with the cache", false: "merged only"}[cache], func(t *testing.T) {
+			standIn, next := newStandIn(t)
+			standIn.set("vs_1", "requires_input")
+			c := New(next, Options{Cache: cache})
+			for _, expand := range [][]string{nil, {"verified_outputs"}} {
+				s := retrieve(t, c, context.Background(), "vs_1", expand...)
+				if s.Status != "requires_input" || s.ClientSecret != "" || s.URL != "" {
+					t.Errorf("expand %v: status %q, secret %q, url %q", expand, s.Status, s.ClientSecret, s.URL)
+				}
+				if s.LastResponse == nil || s.LastResponse.RequestID != "req_standin" {
+					t.Errorf("expand %v: Stripe's request ID is lost", expand)
+				}
+			}
+		})
+	}
+}
