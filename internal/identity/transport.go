@@ -326,13 +326,17 @@ type body struct {
 
 	mu   sync.Mutex
 	done bool
+	eof  bool // done because read to its end, not closed
 }
 
 func (b *body) Read(p []byte) (int, error) {
 	b.mu.Lock()
-	done := b.done
+	done, eof := b.done, b.eof
 	b.mu.Unlock()
-	if done {
+	switch {
+	case eof:
+		return 0, io.EOF // as often as asked, as net/http's bodies do
+	case done:
 		return 0, http.ErrBodyReadAfterClose
 	}
 	n, err := b.rc.Read(p)
@@ -363,7 +367,7 @@ func (b *body) finish(eof bool) {
 	if b.done {
 		return
 	}
-	b.done = true
+	b.done, b.eof = true, eof
 	if b.stop() && eof && b.reusable {
 		b.t.put(b.p, b.c)
 		return

@@ -134,9 +134,21 @@ func TestTransportClosesWhatItCannotReuse(t *testing.T) {
 	if _, err := resp.Body.Read(make([]byte, 1)); !errors.Is(err, http.ErrBodyReadAfterClose) {
 		t.Errorf("read after close: %v", err)
 	}
+	// A body read to its end says so again when read again.
+	resp, err = c.Get(srv.URL + "/big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(resp.Body)
+	if n, err := resp.Body.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		t.Errorf("read after the end: %d, %v", n, err)
+	}
+	resp.Body.Close()
 	get(t, c, srv.URL+"/close") // the server says it closes
 	get(t, c, srv.URL+"/big")
 	get(t, c, srv.URL+"/big") // this one reuses the one before
+	// One for the body closed early; one for the body read to its end,
+	// reused for /close, which ends it; one for the last two.
 	if n := conns.Load(); n != 3 {
 		t.Errorf("%d connections, want 3", n)
 	}
