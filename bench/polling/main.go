@@ -33,6 +33,8 @@ import (
 	"os"
 	"os/signal"
 	"time"
+
+	"github.com/idgraph/idgraph/bench/internal/proc"
 )
 
 func main() {
@@ -78,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer os.RemoveAll(dir)
 	bin := o.idgraph
 	if bin == "" {
-		if bin, err = build(ctx, dir); err != nil {
+		if bin, err = proc.BuildIdgraph(ctx, dir); err != nil {
 			return err
 		}
 	}
@@ -87,12 +89,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer cached.stop()
+	defer cached.Stop()
 	uncached, err := start(ctx, "no cache", bin, dir, append(common, "IDGRAPH_CACHE=off")...)
 	if err != nil {
 		return err
 	}
-	defer uncached.stop()
+	defer uncached.Stop()
 
 	fmt.Fprintf(stdout, "polling: %d clients, each reading its own session once a second for %v; each session passed on the hosted page (processing %v); TTL %v\n",
 		o.clients, o.duration, o.processing, o.ttl)

@@ -7,87 +7,35 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/idgraph/idgraph/bench/internal/proc"
 )
 
 // idgraph is one idgraph process of the run, on an emulator of its own.
 type idgraph struct {
+	*proc.Process
 	name string
-	url  string
-	cmd  *exec.Cmd
-	done chan struct{}
 }
 
-var listeningRe = regexp.MustCompile(`msg="idgraph listening" addr=(\S+)`)
-
-// build builds the module's main package into dir.
-func build(ctx context.Context, dir string) (string, error) {
-	bin := filepath.Join(dir, "idgraph")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build: %w", err)
-	}
-	return bin, nil
-}
-
-// start runs bin with the budgets off, its emulator's database in dir and
-// env added, and waits until it serves.
+// start runs bin (proc.StartIdgraph, budgets off) with its emulator's
+// database and log in dir and env added, and waits until it serves.
 func start(ctx context.Context, name, bin, dir string, env ...string) (*idgraph, error) {
-	logPath := filepath.Join(dir, name+".log")
-	logFile, err := os.Create(logPath)
+	env = append([]string{"IDGRAPH_EMULATOR_DB=" + filepath.Join(dir, name+".db")}, env...)
+	p, err := proc.StartIdgraph(ctx, bin, filepath.Join(dir, name+".log"), env...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	defer logFile.Close()
-	cmd := exec.Command(bin)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"IDGRAPH_ADDR=127.0.0.1:0", "IDGRAPH_BUDGET=off", "IDGRAPH_EMULATOR_DB=" + filepath.Join(dir, name+".db")}, env...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &idgraph{name: name, cmd: cmd, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(s.done) }()
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && ctx.Err() == nil; time.Sleep(20 * time.Millisecond) {
-		b, _ := os.ReadFile(logPath)
-		if m := listeningRe.FindSubmatch(b); m != nil {
-			s.url = "http://" + string(m[1])
-			return s, nil
-		}
-		select {
-		case <-s.done:
-			return nil, fmt.Errorf("%s exited; its log:\n%s", name, b)
-		default:
-		}
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s did not start listening", name)
-}
-
-func (s *idgraph) stop() {
-	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
-		_ = s.cmd.Process.Kill()
-	}
-	select {
-	case <-s.done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
+	return &idgraph{Process: p, name: name}, nil
 }
 
 // retrieves reads from idgraph's /metrics the session retrieves it has
 // sent to Stripe (its emulator): the figure the cache is there to cut.
 func (s *idgraph) retrieves(ctx context.Context) (float64, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.url+"/metrics", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/metrics", nil)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err
@@ -122,7 +70,7 @@ func (s *idgraph) create(ctx context.Context, client *http.Client) (created, err
 			CreateVerificationSession struct{ VerificationSession *created }
 		}
 	}
-	raw, err := post(ctx, client, s.url+"/graphql", `mutation { createVerificationSession(input: {type: DOCUMENT}) { verificationSession { id url } } }`, nil)
+	raw, err := post(ctx, client, s.URL+"/graphql", `mutation { createVerificationSession(input: {type: DOCUMENT}) { verificationSession { id url } } }`, nil)
 	if err == nil {
 		err = json.Unmarshal(raw, &out)
 	}

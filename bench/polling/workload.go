@@ -116,7 +116,7 @@ func pollOne(ctx context.Context, s *idgraph, client *http.Client, id string, ph
 	defer tick.Stop()
 	for {
 		known := last.Load() // the newest event received before the read is sent
-		raw, err := post(ctx, client, s.url+"/graphql", `query($id: ID!) { verificationSession(id: $id) { status } }`, map[string]any{"id": id})
+		raw, err := post(ctx, client, s.URL+"/graphql", `query($id: ID!) { verificationSession(id: $id) { status } }`, map[string]any{"id": id})
 		if ctx.Err() != nil {
 			return
 		}
@@ -174,7 +174,7 @@ func drive(ctx context.Context, sessions []created, o options, r *pollResult) {
 // hear of them, into tr; the returned channel closes when the stream ends.
 func follow(ctx context.Context, s *idgraph, tr tracker, r *pollResult) (<-chan struct{}, error) {
 	body, _ := json.Marshal(map[string]any{"query": `subscription { verificationSessionEvents { type sessionId } }`})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.url+"/graphql", bytes.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
 	res, err := http.DefaultClient.Do(req)
@@ -248,7 +248,7 @@ func hot(ctx context.Context, s *idgraph, o options) (*hotResult, error) {
 	for range o.hotReaders {
 		wg.Go(func() {
 			for runCtx.Err() == nil {
-				_, err := post(runCtx, client, s.url+"/graphql", `query($id: ID!) { verificationSession(id: $id) { id status type created } }`, map[string]any{"id": vs.ID})
+				_, err := post(runCtx, client, s.URL+"/graphql", `query($id: ID!) { verificationSession(id: $id) { id status type created } }`, map[string]any{"id": vs.ID})
 				if runCtx.Err() != nil {
 					return
 				}

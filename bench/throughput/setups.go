@@ -34,7 +34,7 @@ func (b build) label(s string) string {
 
 func (s *setup) stop() {
 	for _, srv := range s.servers {
-		srv.stop()
+		srv.Stop()
 	}
 }
 
@@ -62,14 +62,14 @@ func emulatorSetup(ctx context.Context, builds []build, dir string, concurrency 
 		if s.idgraph == nil {
 			s.idgraph = idg
 		}
-		id, err := createSession(ctx, idg.url)
+		id, err := createSession(ctx, idg.URL)
 		if err != nil {
 			return nil, err
 		}
 		if i == 0 {
-			s.targets = append(s.targets, newTarget("bare net/http, 1 KB JSON", "bare", postEach(bare.url, queryBody(id)), `"REQUIRES_INPUT"`, false, bare.cmd.Process.Pid, concurrency))
+			s.targets = append(s.targets, newTarget("bare net/http, 1 KB JSON", "bare", postEach(bare.URL, queryBody(id)), `"REQUIRES_INPUT"`, false, bare.Pid(), concurrency))
 		}
-		s.targets = append(s.targets, newTarget(b.label("idgraph on its emulator"), "", postEach(idg.url+"/graphql", queryBody(id)), `"REQUIRES_INPUT"`, true, idg.cmd.Process.Pid, concurrency))
+		s.targets = append(s.targets, newTarget(b.label("idgraph on its emulator"), "", postEach(idg.URL+"/graphql", queryBody(id)), `"REQUIRES_INPUT"`, true, idg.Pid(), concurrency))
 	}
 	return s, nil
 }
@@ -96,13 +96,13 @@ func stripeMockSetup(ctx context.Context, builds []build, dir string, concurrenc
 	}
 	s.servers = append(s.servers, mock)
 	direct := func(ctx context.Context, n uint64) (*http.Request, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, mock.url+"/v1/identity/verification_sessions/"+benchID("d", n), nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, mock.URL+"/v1/identity/verification_sessions/"+benchID("d", n), nil)
 		if err == nil {
 			req.Header.Set("Authorization", "Bearer "+benchKey)
 		}
 		return req, err
 	}
-	s.targets = append(s.targets, newTarget("stripe-mock direct", "stripe-mock", direct, `"identity.verification_session"`, false, mock.cmd.Process.Pid, concurrency))
+	s.targets = append(s.targets, newTarget("stripe-mock direct", "stripe-mock", direct, `"identity.verification_session"`, false, mock.Pid(), concurrency))
 	// A server's API key, as idgraph in front of Stripe is called in
 	// production.
 	apiKey, apiKeyHash, err := auth.NewAPIKey()
@@ -110,7 +110,7 @@ func stripeMockSetup(ctx context.Context, builds []build, dir string, concurrenc
 		return nil, err
 	}
 	for i, b := range builds {
-		idg, err := startIdgraph(ctx, b.bin, dir, "STRIPE_SECRET_KEY="+benchKey, "STRIPE_API_BASE="+mock.url,
+		idg, err := startIdgraph(ctx, b.bin, dir, "STRIPE_SECRET_KEY="+benchKey, "STRIPE_API_BASE="+mock.URL,
 			"IDGRAPH_API_KEY_SHA256="+apiKeyHash)
 		if err != nil {
 			return nil, err
@@ -121,14 +121,14 @@ func stripeMockSetup(ctx context.Context, builds []build, dir string, concurrenc
 		}
 		prefix := fmt.Sprintf("i%d", i)
 		viaIdgraph := func(ctx context.Context, n uint64) (*http.Request, error) {
-			req, err := postEach(idg.url+"/graphql", queryBody(benchID(prefix, n)))(ctx, n)
+			req, err := postEach(idg.URL+"/graphql", queryBody(benchID(prefix, n)))(ctx, n)
 			if err == nil {
 				req.Header.Set("Authorization", "Bearer "+apiKey)
 			}
 			return req, err
 		}
-		t := newTarget(b.label("idgraph on stripe-mock"), "", viaIdgraph, `"VERIFIED"`, true, idg.cmd.Process.Pid, concurrency)
-		t.peerPid = mock.cmd.Process.Pid
+		t := newTarget(b.label("idgraph on stripe-mock"), "", viaIdgraph, `"VERIFIED"`, true, idg.Pid(), concurrency)
+		t.peerPid = mock.Pid()
 		s.targets = append(s.targets, t)
 	}
 	return s, nil
