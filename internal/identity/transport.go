@@ -23,6 +23,12 @@ import (
 // that was a quarter of idgraph's CPU time, and this transport serves 5 to
 // 10% more queries a second (bench/throughput -backend stripe-mock).
 //
+// Nothing reads a connection while it is idle (net/http keeps a goroutine
+// on each for that): before a request goes on a kept connection, a peek
+// that does not wait checks that the server has neither closed it nor sent
+// anything unasked (transport_silent_unix.go), and a request whose context
+// has ended is not sent at all.
+//
 // What it leaves out: HTTP/2 (Stripe serves HTTP/1.1 as well; on TLS it
 // offers only http/1.1 by ALPN), compression (Stripe's answers are a few
 // KB), 100-continue, and proxies: a request the environment routes through
@@ -78,11 +84,16 @@ type pool struct {
 // conn is one connection with its buffers.
 type conn struct {
 	nc        net.Conn
+	tcp       net.Conn // nc's TCP connection (nc itself without TLS), to look at while idle
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	reused    bool // it served a request before this one
 	idleSince time.Time
 }
+
+// maxInformational is the most 1xx answers taken before the real one, as
+// net/http's Transport.
+const maxInformational = 5
 
 // aLongTimeAgo is a deadline that makes a blocked read or write return.
 var aLongTimeAgo = time.Unix(1, 0)
@@ -101,6 +112,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	ctx := req.Context()
 	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			// Nothing is sent for a request already given up.
+			closeBody(req)
+			return nil, fmt.Errorf("stripe transport: %w", err)
+		}
 		c, err := t.get(ctx, p)
 		if err != nil {
 			closeBody(req)
@@ -115,10 +131,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			closeBody(req)
 			return nil, fmt.Errorf("stripe transport: %w", ctx.Err())
 		}
-		// A kept-alive connection that the server had closed fails before
-		// any answer; net/http's rule: send again, on a new connection,
-		// what may be sent twice.
-		if !c.reused || attempt > 0 || !retryable(req, err) {
+		// A kept-alive connection that the server closed after get looked
+		// at it fails before any answer; net/http's rule: send again
+		// what may be sent twice, while the failures are kept
+		// connections'. The pool's size bounds the attempts.
+		if !c.reused || attempt > t.maxIdlePerHost || !retryable(req, err) {
 			closeBody(req)
 			return nil, err
 		}
@@ -186,23 +203,44 @@ func (t *transport) pool(req *http.Request) (*pool, error) {
 	return p, nil
 }
 
-// get takes p's most recently used idle connection, or dials a new one.
+// get takes p's most recently used idle connection that is still open and
+// silent, or dials a new one. Nothing reads a connection while it is idle
+// (net/http's Transport keeps a goroutine on each for that): a server that
+// closed it, or sent something unasked (a 408 before closing), is found
+// out here, before a request is written on it.
 func (t *transport) get(ctx context.Context, p *pool) (*conn, error) {
+	now := time.Now()
+	var stale []*conn
 	p.mu.Lock()
-	for n := len(p.idle); n > 0; n = len(p.idle) {
-		c := p.idle[n-1]
+	// The oldest first: past the idle timeout, the server may have dropped
+	// them already.
+	for len(p.idle) > 0 && t.expired(p.idle[0], now) {
+		stale = append(stale, p.idle[0])
+		p.idle[0] = nil
+		p.idle = p.idle[1:]
+	}
+	var c *conn
+	for n := len(p.idle); n > 0 && c == nil; n = len(p.idle) {
+		c = p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
-		if t.idleTimeout > 0 && time.Since(c.idleSince) > t.idleTimeout {
-			c.nc.Close() // the server may have dropped it already
-			continue
+		if c.br.Buffered() > 0 || !silent(c.tcp) {
+			stale, c = append(stale, c), nil
 		}
-		p.mu.Unlock()
+	}
+	p.mu.Unlock()
+	for _, s := range stale {
+		s.nc.Close()
+	}
+	if c != nil {
 		c.reused = true
 		return c, nil
 	}
-	p.mu.Unlock()
 	return t.dial(ctx, p)
+}
+
+func (t *transport) expired(c *conn, now time.Time) bool {
+	return t.idleTimeout > 0 && now.Sub(c.idleSince) > t.idleTimeout
 }
 
 func (t *transport) dial(ctx context.Context, p *pool) (*conn, error) {
@@ -210,6 +248,7 @@ func (t *transport) dial(ctx context.Context, p *pool) (*conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	tcp := nc
 	if p.serverName != "" {
 		cfg := &tls.Config{}
 		if t.tlsConfig != nil {
@@ -230,7 +269,7 @@ func (t *transport) dial(ctx context.Context, p *pool) (*conn, error) {
 		}
 		nc = tc
 	}
-	return &conn{nc: nc, br: bufio.NewReaderSize(nc, 4<<10), bw: bufio.NewWriterSize(nc, 4<<10)}, nil
+	return &conn{nc: nc, tcp: tcp, br: bufio.NewReaderSize(nc, 4<<10), bw: bufio.NewWriterSize(nc, 4<<10)}, nil
 }
 
 // put keeps c for the next request, or closes it when p has enough.
@@ -278,12 +317,22 @@ func (t *transport) send(p *pool, c *conn, req *http.Request) (*http.Response, e
 		nc.SetDeadline(time.Now().Add(t.requestTimeout))
 	}
 	stop := context.AfterFunc(req.Context(), func() { nc.SetDeadline(aLongTimeAgo) })
+	if err := req.Context().Err(); err != nil {
+		// Ended since RoundTrip looked: AfterFunc's call may come after
+		// the request is written.
+		stop()
+		return nil, fmt.Errorf("stripe transport: %w", err)
+	}
 	err := req.Write(c.bw) // closes req.Body
 	if err == nil {
 		err = c.bw.Flush()
 	}
 	var resp *http.Response
-	for err == nil {
+	for informational := 0; err == nil; informational++ {
+		if informational > maxInformational {
+			err = errors.New("stripe transport: too many 1xx answers")
+			break
+		}
 		// The first byte apart: a connection that ends before it (io.EOF,
 		// which ReadResponse would call unexpected) got no answer at all.
 		if _, err = c.br.Peek(1); err != nil {

@@ -154,10 +154,13 @@ func TestTransportClosesWhatItCannotReuse(t *testing.T) {
 	}
 }
 
-// oneShotServer answers each connection's first request and then closes
-// it without saying so, as a server whose keep-alive timeout passed does;
-// it counts the connections and the requests it saw.
-func oneShotServer(t *testing.T) (url string, conns, requests *atomic.Int32) {
+// oneShotServer answers each connection's first request; then, with
+// dropSecond, it reads the second and closes the connection without an
+// answer (a server whose keep-alive timeout passed as the request came),
+// and without it closes the connection at once, unsaid (one whose timeout
+// passed while it was idle). It counts the connections and the requests it
+// saw.
+func oneShotServer(t *testing.T, dropSecond bool) (url string, conns, requests *atomic.Int32) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -174,31 +177,57 @@ func oneShotServer(t *testing.T) (url string, conns, requests *atomic.Int32) {
 			conns.Add(1)
 			go func() {
 				defer nc.Close()
-				req, err := http.ReadRequest(bufio.NewReader(nc))
-				if err != nil {
-					return
+				br := bufio.NewReader(nc)
+				for i := range 2 {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					io.Copy(io.Discard, req.Body)
+					requests.Add(1)
+					if i == 1 {
+						return // dropped unanswered
+					}
+					io.WriteString(nc, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+					if !dropSecond {
+						return
+					}
 				}
-				io.Copy(io.Discard, req.Body)
-				requests.Add(1)
-				io.WriteString(nc, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 			}()
 		}
 	}()
 	return "http://" + ln.Addr().String(), conns, requests
 }
 
-func TestTransportSendsAgainWhatMayBeSentTwice(t *testing.T) {
-	url, conns, requests := oneShotServer(t)
+// A connection the server closed while it was idle is left, and the
+// request goes on a new one, whatever its method: it was never sent.
+func TestTransportLeavesConnectionsClosedWhileIdle(t *testing.T) {
+	url, conns, requests := oneShotServer(t, false)
 	tr := testTransport()
 	c := &http.Client{Transport: tr}
 	get(t, c, url)
-	// The kept connection is closed by now, or is about to be: a GET and
-	// a POST with an idempotency key go again on a new one.
+	waitClosed(t, tr)
+	resp, err := c.Do(mustRequest(t, http.MethodPost, url, "a=1"))
+	if err != nil {
+		t.Fatalf("a POST after the kept connection closed: %v", err)
+	}
+	resp.Body.Close()
+	if c, r := conns.Load(), requests.Load(); c != 2 || r != 2 {
+		t.Errorf("%d connections, %d requests, want 2 and 2", c, r)
+	}
+}
+
+// A kept connection that fails before any answer, once the request was
+// written, may have carried it: what may be sent twice is sent again on a
+// new connection, a POST without an idempotency key is not.
+func TestTransportSendsAgainWhatMayBeSentTwice(t *testing.T) {
+	url, conns, requests := oneShotServer(t, true)
+	c := &http.Client{Transport: testTransport()}
+	get(t, c, url)
 	for _, req := range []*http.Request{
 		mustRequest(t, http.MethodGet, url, ""),
 		mustRequest(t, http.MethodPost, url, "a=1", "Idempotency-Key", "k1"),
 	} {
-		waitClosed(t, tr)
 		resp, err := c.Do(req)
 		if err != nil {
 			t.Fatalf("%s: %v", req.Method, err)
@@ -208,14 +237,15 @@ func TestTransportSendsAgainWhatMayBeSentTwice(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	if c, r := conns.Load(), requests.Load(); c != 3 || r != 3 {
-		t.Errorf("%d connections, %d requests, want 3 and 3", c, r)
+	// Each went twice: dropped on the kept connection, answered on a new.
+	if c, r := conns.Load(), requests.Load(); c != 3 || r != 5 {
+		t.Errorf("%d connections, %d requests, want 3 and 5", c, r)
 	}
-	// A POST without a key may have been done: it is not sent again.
-	waitClosed(t, tr)
-	_, err := c.Do(mustRequest(t, http.MethodPost, url, "a=1"))
-	if err == nil {
+	if _, err := c.Do(mustRequest(t, http.MethodPost, url, "a=1")); err == nil {
 		t.Error("a POST without an idempotency key was sent again")
+	}
+	if r := requests.Load(); r != 6 {
+		t.Errorf("%d requests, want the POST without a key once", r)
 	}
 }
 
