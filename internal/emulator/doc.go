@@ -155,15 +155,16 @@
 // transaction (event, endpoint, state, attempts, last HTTP status and
 // error, next attempt), so that it is as durable as its event and a
 // restart resumes it; the event's pending_webhooks counts those still
-// pending. One worker goroutine makes the attempts, each endpoint's in
-// the order of their events and endpoints side by side, so the write path
-// never waits for an endpoint. A 2xx answer delivers; anything else (a
-// 3xx, which is not followed, a 4xx or 5xx, a network error, no answer
-// within 10 seconds) is retried after 10 s, 1 min, 6 min, 36 min and
-// 3 h 36 min by the emulator's Clock; after the sixth attempt the delivery
-// has failed. Close abandons the attempt under way, which the next New
-// makes again; deliveries still pending to an endpoint no longer in
-// WebhookURLs fail at New.
+// pending. Each endpoint has its own worker goroutine, which makes that
+// endpoint's attempts in the order of their events: the write path never
+// waits for an endpoint, and one that hangs holds back only its own
+// deliveries. A URL listed twice is one endpoint. A 2xx answer delivers;
+// anything else (a 3xx, which is not followed, a 4xx or 5xx, a network
+// error, no answer within 10 seconds) is retried after 10 s, 1 min, 6 min,
+// 36 min and 3 h 36 min by the emulator's Clock; after the sixth attempt
+// the delivery has failed. Close abandons the attempts under way, which
+// the next New makes again; deliveries still pending to an endpoint no
+// longer in WebhookURLs fail at New.
 //
 // # Development signing secret
 //
@@ -289,7 +290,7 @@
 //	sessions_api.go        the sessions' endpoints
 //	reports_api.go         the reports' endpoints
 //	events_api.go          the events' endpoints and their type filters
-//	webhooks.go            webhook deliveries: the queue, the worker, retries
+//	webhooks.go            webhook deliveries: the queue, a worker per endpoint, retries
 //	webhook_sign.go        the webhooks' signing secret and Stripe-Signature
 //	list.go                pagination and the list envelope
 //	session_params.go      the create and update parameters applied to a session

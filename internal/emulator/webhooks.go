@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,9 +23,11 @@ import (
 // that records its event, so it is as durable as the event: a restart
 // resumes what was pending. The row holds no payload: each attempt renders
 // the event as it is stored then, so a redacted session's deliveries send
-// the scrubbed event and nothing personal is kept twice. One worker
-// goroutine makes the attempts; the write path only wakes it, and the
-// Clock's timers wake it for retries.
+// the scrubbed event and nothing personal is kept twice. Each endpoint has
+// its own worker goroutine, which makes that endpoint's attempts in the
+// order of their events, so that an endpoint that hangs holds back only
+// itself; the write path only wakes the workers, and the Clock's timers
+// wake each for its retries.
 
 // Delivery states, as Stripe's Dashboard names them.
 const (
@@ -48,7 +50,7 @@ var webhookMaxAttempts = len(webhookRetryDelays) + 1
 const (
 	// webhookTimeout bounds one attempt, connection to answer.
 	webhookTimeout = 10 * time.Second
-	// webhookBatch is the most deliveries one pass of the worker reads.
+	// webhookBatch is the most deliveries one pass of a worker reads.
 	webhookBatch = 100
 	// webhookUserAgent is Stripe's.
 	webhookUserAgent = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
@@ -59,26 +61,42 @@ const (
 
 // webhooks delivers events to the configured endpoints.
 type webhooks struct {
-	endpoints []string
+	endpoints []*endpoint
 	secret    string
 	client    *http.Client
-	wake      chan struct{}      // capacity 1: a pass of the worker is wanted
 	ctx       context.Context    // ended by stop: in-flight attempts are abandoned
 	cancel    context.CancelFunc //
-	done      chan struct{}      // closed when the worker has returned
+	workers   sync.WaitGroup     // one per endpoint
+}
 
-	mu    sync.Mutex
-	timer Timer // the wake-up for the next retry, nil when none
+// endpoint is one webhook endpoint, served by its own worker.
+type endpoint struct {
+	url   string
+	wake  chan struct{} // capacity 1: a pass of the worker is wanted
+	timer Timer         // the wake-up for the next retry, nil when none; the worker's own
+}
+
+// poke wakes the endpoint's worker; it never blocks.
+func (ep *endpoint) poke() {
+	select {
+	case ep.wake <- struct{}{}:
+	default: // a pass is wanted already
+	}
 }
 
 // newWebhooks checks the endpoints and reads the secret; nil when there
-// are no endpoints. Deliveries still pending to endpoints no longer
-// configured fail, as deleting an endpoint on Stripe ends its deliveries.
-// The worker starts with start.
-func newWebhooks(ctx context.Context, db *sql.DB, endpoints []string, secret string) (*webhooks, error) {
-	for _, ep := range endpoints {
-		if err := checkEndpoint(ep); err != nil {
+// are no endpoints. An endpoint listed twice is sent to once (a delivery
+// is one per event and endpoint). Deliveries still pending to endpoints no
+// longer configured fail, as deleting an endpoint on Stripe ends its
+// deliveries. The workers start with startWebhooks.
+func newWebhooks(ctx context.Context, db *sql.DB, urls []string, secret string) (*webhooks, error) {
+	var endpoints []string
+	for _, u := range urls {
+		if err := checkEndpoint(u); err != nil {
 			return nil, err
+		}
+		if !slices.Contains(endpoints, u) {
+			endpoints = append(endpoints, u)
 		}
 	}
 	if err := abandonUnconfigured(ctx, db, endpoints); err != nil {
@@ -96,13 +114,13 @@ func newWebhooks(ctx context.Context, db *sql.DB, endpoints []string, secret str
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	w := &webhooks{
-		endpoints: append([]string(nil), endpoints...),
-		secret:    secret,
+		secret: secret,
 		client: &http.Client{Transport: transport, Timeout: webhookTimeout,
 			// Stripe does not follow redirects: a 3xx is a failure.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		wake: make(chan struct{}, 1),
-		done: make(chan struct{}),
+	}
+	for _, u := range endpoints {
+		w.endpoints = append(w.endpoints, &endpoint{url: u, wake: make(chan struct{}, 1)})
 	}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	return w, nil
@@ -150,7 +168,7 @@ func (e *Emulator) WebhookSecret() string {
 }
 
 // queueDeliveries records a delivery of the event id to each endpoint, in
-// the event's transaction, and wakes the worker once it commits.
+// the event's transaction, and wakes the workers once it commits.
 func queueDeliveries(t *txn, id string) error {
 	w := t.hooks
 	if w == nil {
@@ -158,7 +176,7 @@ func queueDeliveries(t *txn, id string) error {
 	}
 	for _, ep := range w.endpoints {
 		if _, err := t.ExecContext(t.ctx, `INSERT INTO webhook_deliveries (event_id, endpoint, state, next_attempt) VALUES (?, ?, ?, ?)`,
-			id, ep, deliveryPending, t.now.UnixNano()); err != nil {
+			id, ep.url, deliveryPending, t.now.UnixNano()); err != nil {
 			return err
 		}
 	}
@@ -166,63 +184,64 @@ func queueDeliveries(t *txn, id string) error {
 	return nil
 }
 
-// poke wakes the worker; it never blocks.
+// poke wakes every endpoint's worker; it never blocks.
 func (w *webhooks) poke() {
-	select {
-	case w.wake <- struct{}{}:
-	default: // a pass is wanted already
+	for _, ep := range w.endpoints {
+		ep.poke()
 	}
 }
 
-// start runs the worker, with a first pass for what was pending.
+// startWebhooks runs the workers, with a first pass for what was pending.
 func (e *Emulator) startWebhooks() {
-	if e.hooks == nil {
+	w := e.hooks
+	if w == nil {
 		return
 	}
-	go e.runWebhooks(e.hooks)
-	e.hooks.poke()
+	for _, ep := range w.endpoints {
+		w.workers.Go(func() { e.runWebhooks(w, ep) })
+	}
+	w.poke()
 }
 
 // stopWebhooks abandons the attempts under way (they are made again at the
-// next start) and waits for the worker.
+// next start) and waits for the workers.
 func (e *Emulator) stopWebhooks() {
 	w := e.hooks
 	if w == nil {
 		return
 	}
 	w.cancel()
-	<-w.done
-	w.mu.Lock()
-	if w.timer != nil {
-		w.timer.Stop()
-		w.timer = nil
+	w.workers.Wait()
+	for _, ep := range w.endpoints {
+		if ep.timer != nil {
+			ep.timer.Stop()
+			ep.timer = nil
+		}
 	}
-	w.mu.Unlock()
 	w.client.CloseIdleConnections()
 }
 
-// runWebhooks is the worker: a pass each time it is woken, then a timer
-// for the next retry.
-func (e *Emulator) runWebhooks(w *webhooks) {
-	defer close(w.done)
+// runWebhooks is an endpoint's worker: a pass each time it is woken, then
+// a timer for the endpoint's next retry.
+func (e *Emulator) runWebhooks(w *webhooks, ep *endpoint) {
 	for {
 		select {
 		case <-w.ctx.Done():
 			return
-		case <-w.wake:
+		case <-ep.wake:
 		}
-		full, err := e.deliverDue(w)
+		full, err := e.deliverDue(w, ep)
 		if w.ctx.Err() != nil {
 			return
 		}
 		if err != nil {
-			e.log.Error("emulator: webhook deliveries", "err", err)
+			e.log.Error("emulator: webhook deliveries", "endpoint", redactURL(ep.url), "err", err)
 		}
 		if full && err == nil {
-			w.poke()
+			ep.poke()
 			continue
 		}
-		e.wakeForRetry(w, err != nil)
+		e.wakeForRetry(w, ep, err != nil)
 	}
 }
 
@@ -234,50 +253,43 @@ type delivery struct {
 	attempts int
 }
 
-// deliverDue attempts every delivery that is due, up to webhookBatch (full
-// says there may be more). Each endpoint gets its deliveries one after the
-// other, in the order of their events; endpoints are served side by side,
-// so a slow one does not hold the others back beyond this pass.
-func (e *Emulator) deliverDue(w *webhooks) (full bool, err error) {
-	rows, err := e.db.QueryContext(w.ctx, `SELECT seq, event_id, endpoint, attempts FROM webhook_deliveries
-		WHERE state = ? AND next_attempt <= ? ORDER BY seq LIMIT ?`, deliveryPending, e.clock.Now().UnixNano(), webhookBatch)
+// The worker's queries name the pending state as the partial index
+// webhook_deliveries_due does, so that they read only pending rows;
+// "+seq" keeps SQLite from walking the whole table in seq order instead.
+const (
+	selectDueDeliveries = `SELECT seq, event_id, attempts FROM webhook_deliveries
+		WHERE state = '` + deliveryPending + `' AND endpoint = ? AND next_attempt <= ? ORDER BY +seq LIMIT ?`
+	selectNextAttempt = `SELECT MIN(next_attempt) FROM webhook_deliveries
+		WHERE state = '` + deliveryPending + `' AND endpoint = ?`
+)
+
+// deliverDue attempts the endpoint's deliveries that are due, one after the
+// other in the order of their events, up to webhookBatch (full says there
+// may be more).
+func (e *Emulator) deliverDue(w *webhooks, ep *endpoint) (full bool, err error) {
+	rows, err := e.db.QueryContext(w.ctx, selectDueDeliveries, ep.url, e.clock.Now().UnixNano(), webhookBatch)
 	if err != nil {
 		return false, err
 	}
-	byEndpoint := map[string][]delivery{}
-	n := 0
+	var due []delivery
 	for rows.Next() {
-		var d delivery
-		if err := rows.Scan(&d.seq, &d.eventID, &d.endpoint, &d.attempts); err != nil {
+		d := delivery{endpoint: ep.url}
+		if err := rows.Scan(&d.seq, &d.eventID, &d.attempts); err != nil {
 			rows.Close()
 			return false, err
 		}
-		byEndpoint[d.endpoint] = append(byEndpoint[d.endpoint], d)
-		n++
+		due = append(due, d)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return false, err
 	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
-	for _, ds := range byEndpoint {
-		wg.Go(func() {
-			for _, d := range ds {
-				if err := e.attempt(w, d); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-					return
-				}
-			}
-		})
+	for _, d := range due {
+		if err := e.attempt(w, d); err != nil {
+			return false, err
+		}
 	}
-	wg.Wait()
-	return n == webhookBatch, errors.Join(errs...)
+	return len(due) == webhookBatch, nil
 }
 
 // attempt sends one delivery and records how it went. An attempt cut short
@@ -356,21 +368,19 @@ func (e *Emulator) recordAttempt(d delivery, status int, sendErr error) error {
 	})
 }
 
-// wakeForRetry sets the timer for the earliest pending delivery; after a
-// pass that failed, no sooner than the first retry's delay, so that a
-// storage failure does not turn into a busy loop.
-func (e *Emulator) wakeForRetry(w *webhooks, failed bool) {
+// wakeForRetry sets the endpoint's timer for its earliest pending
+// delivery; after a pass that failed, no sooner than the first retry's
+// delay, so that a storage failure does not turn into a busy loop.
+func (e *Emulator) wakeForRetry(w *webhooks, ep *endpoint, failed bool) {
 	var next sql.NullInt64
-	err := e.db.QueryRowContext(w.ctx, `SELECT MIN(next_attempt) FROM webhook_deliveries WHERE state = ?`, deliveryPending).Scan(&next)
+	err := e.db.QueryRowContext(w.ctx, selectNextAttempt, ep.url).Scan(&next)
 	if err != nil && w.ctx.Err() == nil {
-		e.log.Error("emulator: webhook deliveries", "err", err)
+		e.log.Error("emulator: webhook deliveries", "endpoint", redactURL(ep.url), "err", err)
 		next, failed = sql.NullInt64{Int64: e.clock.Now().UnixNano(), Valid: true}, true
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.timer != nil {
-		w.timer.Stop()
-		w.timer = nil
+	if ep.timer != nil {
+		ep.timer.Stop()
+		ep.timer = nil
 	}
 	if !next.Valid {
 		return
@@ -380,10 +390,10 @@ func (e *Emulator) wakeForRetry(w *webhooks, failed bool) {
 		wait = max(wait, webhookRetryDelays[0])
 	}
 	if wait <= 0 {
-		w.poke()
+		ep.poke()
 		return
 	}
-	w.timer = e.clock.AfterFunc(wait, w.poke)
+	ep.timer = e.clock.AfterFunc(wait, ep.poke)
 }
 
 // redactURL is an endpoint for the log: without a password.

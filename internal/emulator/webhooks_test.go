@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -455,12 +456,117 @@ func TestRedactionScrubsWebhookDeliveries(t *testing.T) {
 	}
 }
 
-// The write path never waits for an endpoint: with one that hangs, API
-// calls answer at once; Close abandons the attempt under way (it is made
-// again at the next start) without waiting for its timeout, and leaves no
-// goroutine behind.
+// An endpoint that hangs holds back only itself: while its deliveries
+// wait out their timeouts one after another, a healthy endpoint gets each
+// new event at once, and in the order of the events.
+func TestAHungWebhookEndpointHoldsBackOnlyItself(t *testing.T) {
+	release := make(chan struct{})
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hung.Close()
+	defer close(release)
+	ok := newReceiver(t, always(http.StatusOK))
+	h := newWebhookHarness(t, Options{WebhookURLs: []string{hung.URL, ok.srv.URL}, WebhookSecret: testWebhookSecret})
+	h.e.hooks.client.Timeout = 300 * time.Millisecond // webhookTimeout (10 s) scaled down
+	for range 10 {
+		h.create(t, nil)
+	}
+	var got []string
+	for range 10 {
+		got = append(got, eventID(t, ok.next(t)))
+	}
+	start := time.Now()
+	h.create(t, &stripe.IdentityVerificationSessionCreateParams{Type: stripe.String("id_number")})
+	got = append(got, eventID(t, ok.next(t)))
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the healthy endpoint got the new event %v late (the hung one holds 10 deliveries of 300 ms each)", d)
+	}
+	// GET /v1/events lists the newest first.
+	var want []string
+	for ev, err := range h.sc.V1Events.List(context.Background(), &stripe.EventListParams{}).All(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{ev.ID}, want...)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the healthy endpoint got\n%v\nwant the events' order\n%v", got, want)
+	}
+}
+
+// eventID is the ID of the event a delivery carries.
+func eventID(t *testing.T, d received) string {
+	t.Helper()
+	var ev struct{ ID string }
+	if err := json.Unmarshal(d.body, &ev); err != nil || ev.ID == "" {
+		t.Fatalf("delivery %s: %v", d.body, err)
+	}
+	return ev.ID
+}
+
+// An endpoint listed twice in WebhookURLs is one endpoint: writes that
+// record events succeed, and each event is sent to it once.
+func TestDuplicateWebhookURLsAreSentToOnce(t *testing.T) {
+	rcv := newReceiver(t, always(http.StatusOK))
+	h := newWebhookHarness(t, Options{WebhookURLs: []string{rcv.srv.URL, rcv.srv.URL}, WebhookSecret: testWebhookSecret})
+	if _, err := h.sc.V1IdentityVerificationSessions.Create(context.Background(),
+		&stripe.IdentityVerificationSessionCreateParams{Type: stripe.String("document")}); err != nil {
+		t.Fatalf("create with a webhook URL listed twice: %v", err)
+	}
+	id := eventID(t, rcv.next(t))
+	waitUntil(t, "the delivery recorded", func() bool { return h.delivery(t, id, rcv.srv.URL).State == deliverySucceeded })
+	if n := h.pendingWebhooks(t, id); n != 0 {
+		t.Errorf("pending_webhooks %d", n)
+	}
+	select {
+	case d := <-rcv.got:
+		t.Errorf("a second delivery: %s", d.body)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+// The workers' queries read the pending deliveries through their partial
+// index, not the whole table, which keeps every delivery ever made.
+func TestWebhookQueriesUseTheDueIndex(t *testing.T) {
+	h := newWebhookHarness(t, Options{WebhookURLs: []string{"http://127.0.0.1:1/x"}, WebhookSecret: testWebhookSecret})
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{selectDueDeliveries, []any{"http://127.0.0.1:1/x", 1, webhookBatch}},
+		{selectNextAttempt, []any{"http://127.0.0.1:1/x"}},
+	} {
+		rows, err := h.e.db.Query("EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if p := strings.Join(plan, "; "); !strings.Contains(p, "USING INDEX webhook_deliveries_due") || strings.Contains(p, "SCAN") {
+			t.Errorf("%s\nplan: %s", q.sql, p)
+		}
+	}
+}
+
+// The write path never waits for an endpoint: with two that hang, API
+// calls answer at once; Close abandons the attempts under way (they are
+// made again at the next start) without waiting for their timeouts, and
+// leaves no goroutine behind.
 func TestWebhooksNeverBlockAndCloseLeavesNoGoroutine(t *testing.T) {
-	hung := make(chan struct{}, 1)
+	hung := make(chan struct{}, 2)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.ReadAll(r.Body) // then the server notices the client going
 		select {
@@ -480,7 +586,7 @@ func TestWebhooksNeverBlockAndCloseLeavesNoGoroutine(t *testing.T) {
 	}
 	base := settle()
 
-	e, err := New(context.Background(), Options{PublicURL: "http://emu.test", WebhookURLs: []string{srv.URL}, WebhookSecret: testWebhookSecret})
+	e, err := New(context.Background(), Options{PublicURL: "http://emu.test", WebhookURLs: []string{srv.URL + "/a", srv.URL + "/b"}, WebhookSecret: testWebhookSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -491,7 +597,8 @@ func TestWebhooksNeverBlockAndCloseLeavesNoGoroutine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	<-hung // the first delivery is stuck at the endpoint
+	<-hung // the first deliveries are stuck at both endpoints
+	<-hung
 	if took := time.Since(start); took > webhookTimeout/2 {
 		t.Errorf("5 creates took %v with the endpoint hung", took)
 	}
