@@ -16,8 +16,8 @@ import (
 // newSessionCache wraps next in the session cache as cfg says: reads are
 // always merged; sessions are cached only where an event source tells the
 // cache of changes (the emulator's events, or Stripe's webhooks with
-// STRIPE_WEBHOOK_SECRET), in Redis when shared. release closes its Redis
-// client.
+// STRIPE_WEBHOOK_SECRET), in Redis when shared. release ends the cache's
+// detached work, then closes its Redis client.
 func newSessionCache(cfg config.Config, next identity.Client, hub *events.Hub, m *metrics.Metrics, logger *slog.Logger) (_ *sessioncache.Client, release func() error, err error) {
 	o := sessioncache.Options{
 		Cache:    cfg.CacheMode != config.CacheOff && (cfg.Emulator() || cfg.StripeWebhookSecret != ""),
@@ -26,7 +26,7 @@ func newSessionCache(cfg config.Config, next identity.Client, hub *events.Hub, m
 		Events:   hub, FetchTimeout: cfg.OperationTimeout, Observer: m,
 		Logger: logger.With("component", "sessioncache"),
 	}
-	release = func() error { return nil }
+	closeRedis := func() error { return nil }
 	switch {
 	case !o.Cache && cfg.CacheMode != config.CacheOff:
 		logger.Warn("session cache off: without STRIPE_WEBHOOK_SECRET idgraph hears of no change, so concurrent reads are merged but nothing is kept")
@@ -38,12 +38,12 @@ func newSessionCache(cfg config.Config, next identity.Client, hub *events.Hub, m
 			return nil, nil, fmt.Errorf("session cache: IDGRAPH_REDIS_URL: %w", err)
 		}
 		rdb := redis.NewClient(opts)
-		o.Redis, release = rdb, rdb.Close
+		o.Redis, closeRedis = rdb, rdb.Close
 		logger.Info("session cache: shared in Redis", "ttl", cfg.CacheTTL)
 	default:
 		logger.Info("session cache: in process", "ttl", cfg.CacheTTL, "max_bytes", cfg.CacheMaxBytes)
 	}
 	c := sessioncache.New(next, o)
 	m.CacheSize(c.Size)
-	return c, release, nil
+	return c, func() error { c.Close(); return closeRedis() }, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stripe/stripe-go/v85"
 
+	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/events"
 	"github.com/idgraph/idgraph/internal/identity"
 )
@@ -39,7 +40,8 @@ type Options struct {
 	Observer Observer
 	// Logger hears of Redis's loss and return; nil discards.
 	Logger *slog.Logger
-	// Now is the clock of entries' expiry; nil means time.Now.
+	// Now is the clock of entries' expiry and of retrying Redis after
+	// it failed; nil means time.Now.
 	Now func() time.Time
 }
 
@@ -65,7 +67,8 @@ type noObserver struct{}
 func (noObserver) CacheRead(string) {}
 
 // Client is an identity.Client that merges concurrent reads and serves
-// cached sessions (see the package documentation). Close releases it.
+// cached sessions (see the package documentation). Close ends its
+// detached work.
 type Client struct {
 	next         identity.Client
 	cache        bool
@@ -73,9 +76,15 @@ type Client struct {
 	obs          Observer
 	fetchTimeout time.Duration
 	refreshes    chan struct{}
+	// closing ends with Close; running counts the goroutines it waits
+	// for: detached calls, and the Redis work and refreshes of events.
+	closing context.Context
+	close   context.CancelFunc
+	running sync.WaitGroup
 
 	mu      sync.Mutex
 	flights map[flightKey]*flight
+	closed  bool
 }
 
 var _ identity.Client = (*Client)(nil)
@@ -107,6 +116,7 @@ func New(next identity.Client, o Options) *Client {
 	mem := newMemory(o.Now, o.TTL, o.MaxBytes, hold)
 	c := &Client{next: next, cache: o.Cache, store: inProcess{mem}, obs: o.Observer, fetchTimeout: o.FetchTimeout,
 		refreshes: make(chan struct{}, maxRefreshes), flights: map[flightKey]*flight{}}
+	c.closing, c.close = context.WithCancel(context.Background())
 	if o.Redis != nil && o.Cache {
 		c.store = newShared(o.Redis, mem, o.TTL, hold, o.Logger)
 	}
@@ -125,21 +135,48 @@ func (c *Client) Retrieve(ctx context.Context, id string, params *stripe.Identit
 		return c.next.Retrieve(ctx, id, params)
 	}
 	cacheable := c.cache && fk.account == "" && fk.stripeContext == "" && slices.Contains(cacheableExpansions, fk.expand)
+	var mark int64
 	if cacheable {
-		if raw, ok := c.store.get(ctx, key{id, fk.expand}); ok {
-			if s, err := decode(raw); err == nil {
+		var raw []byte
+		if raw, mark, ok = c.store.get(ctx, key{id, fk.expand}); ok {
+			if s, err := decode(raw); err == nil && servable(ctx, s) {
 				count(ctx, c.obs, OutcomeHit)
 				return s, nil
+			} else if err == nil {
+				count(ctx, c.obs, OutcomeBypass)
+				return c.next.Retrieve(ctx, id, params)
 			}
 		}
 	}
-	f, joined := c.retrieve(ctx, fk, params, cacheable)
+	f, joined := c.retrieve(ctx, fk, params, cacheable, mark)
 	if joined {
 		count(ctx, c.obs, OutcomeMerged)
 	} else {
 		count(ctx, c.obs, OutcomeMiss)
 	}
-	return wait(ctx, f)
+	s, err := wait(ctx, f)
+	if err != nil && ctx.Err() == nil && f.timedOut { // ctx alive: f landed
+		// The call ran out of its own time, which began before this
+		// read's: once more, on a call of its own time.
+		f, joined = c.retrieve(ctx, fk, params, cacheable, mark)
+		s, err = wait(ctx, f)
+	}
+	if err == nil && joined && !servable(ctx, s) {
+		count(ctx, c.obs, OutcomeBypass)
+		return c.next.Retrieve(ctx, id, params)
+	}
+	return s, err
+}
+
+// servable tells whether a session from the cache or from another read's
+// call may answer ctx's read: always, but for an end user's read of a
+// session not theirs. Tenancy answers that read as one of a session that
+// does not exist, and such a read costs a Stripe call of the caller's own
+// (their budget, their wait): so must this one, or the answer would tell
+// that the session exists.
+func servable(ctx context.Context, s *stripe.IdentityVerificationSession) bool {
+	p := auth.FromContext(ctx)
+	return p.Kind != auth.EndUser || p.Owns(s.ClientReferenceID)
 }
 
 // keyOf returns what a read fetches, or false for params the cache does
@@ -172,28 +209,42 @@ func keyOf(id string, p *stripe.IdentityVerificationSessionRetrieveParams) (flig
 
 // Create implements identity.Client, writing the answer through.
 func (c *Client) Create(ctx context.Context, params *stripe.IdentityVerificationSessionCreateParams) (*stripe.IdentityVerificationSession, error) {
+	var p stripe.Params
+	var expand []*string
+	if params != nil {
+		p, expand = params.Params, params.Expand
+	}
+	since := c.begin(ctx)
 	s, err := c.next.Create(ctx, params)
-	if err == nil && params != nil {
-		c.wrote(ctx, s, params.Params, params.Expand)
+	if err == nil && s != nil && s.ID != "" {
+		c.changed(ctx, s.ID, since, s, p, expand)
 	}
 	return s, err
 }
 
 // Update implements identity.Client, writing the answer through.
 func (c *Client) Update(ctx context.Context, id string, params *stripe.IdentityVerificationSessionUpdateParams) (*stripe.IdentityVerificationSession, error) {
-	s, err := c.next.Update(ctx, id, params)
-	if err == nil && params != nil {
-		c.wrote(ctx, s, params.Params, params.Expand)
+	var p stripe.Params
+	var expand []*string
+	if params != nil {
+		p, expand = params.Params, params.Expand
 	}
+	since := c.begin(ctx)
+	s, err := c.next.Update(ctx, id, params)
+	c.changed(ctx, id, since, answerOf(s, err), p, expand)
 	return s, err
 }
 
 // Cancel implements identity.Client, writing the answer through.
 func (c *Client) Cancel(ctx context.Context, id string, params *stripe.IdentityVerificationSessionCancelParams) (*stripe.IdentityVerificationSession, error) {
-	s, err := c.next.Cancel(ctx, id, params)
-	if err == nil && params != nil {
-		c.wrote(ctx, s, params.Params, params.Expand)
+	var p stripe.Params
+	var expand []*string
+	if params != nil {
+		p, expand = params.Params, params.Expand
 	}
+	since := c.begin(ctx)
+	s, err := c.next.Cancel(ctx, id, params)
+	c.changed(ctx, id, since, answerOf(s, err), p, expand)
 	return s, err
 }
 
@@ -201,7 +252,7 @@ func (c *Client) Cancel(ctx context.Context, id string, params *stripe.IdentityV
 // the answer (a failed redaction may still have begun).
 func (c *Client) Redact(ctx context.Context, id string, params *stripe.IdentityVerificationSessionRedactParams) (*stripe.IdentityVerificationSession, error) {
 	s, err := c.next.Redact(ctx, id, params)
-	c.store.invalidate(ctx, id)
+	c.store.changed(ctx, key{id: id}, ticket{}, nil)
 	return s, err
 }
 
@@ -211,68 +262,106 @@ func (c *Client) List(ctx context.Context, params *stripe.IdentityVerificationSe
 	return c.next.List(ctx, params)
 }
 
-// wrote invalidates the session a mutation answered with, then stores the
-// answer: the invalidation refuses what any read begun before it would
-// write, and the answer's stamp is later than all of them.
-func (c *Client) wrote(ctx context.Context, s *stripe.IdentityVerificationSession, p stripe.Params, expand []*string) {
-	if s == nil || s.ID == "" {
-		return
+// begin stamps the start of a mutation, whose answer is written through
+// only if nothing invalidates the session before it arrives.
+func (c *Client) begin(ctx context.Context) ticket {
+	if !c.cache {
+		return ticket{}
 	}
-	c.store.invalidate(ctx, s.ID)
-	if !c.cache || p.StripeAccount != nil || p.StripeContext != nil {
-		return
-	}
-	fk, ok := keyOf(s.ID, &stripe.IdentityVerificationSessionRetrieveParams{Expand: expand})
-	if !ok || !slices.Contains(cacheableExpansions, fk.expand) {
-		return
-	}
-	raw, err := withoutSecrets(s)
-	if err != nil {
-		return
-	}
-	t := ticket{local: c.store.local().stamp(), shared: c.store.sharedStamp(ctx)}
-	c.store.put(ctx, key{s.ID, fk.expand}, t, raw)
+	return ticket{local: c.store.local().stamp(), shared: c.store.sharedStamp(ctx)}
 }
 
-// onEvent is the hub's Observer: it invalidates the session before any
-// subscriber hears of the event, and fetches again what was cached. An
-// event from another replica was applied to Redis there; here it is
-// forgotten in this process only.
+// answerOf is a mutation's answer, or nil when it failed: a failed
+// mutation may still have happened, so its session is invalidated all the
+// same.
+func answerOf(s *stripe.IdentityVerificationSession, err error) *stripe.IdentityVerificationSession {
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
+// changed applies a mutation of id begun at since whose answer is s (nil
+// when it failed): reads begun before now are refused and the answer is
+// stored unless the session was invalidated since (store.changed).
+func (c *Client) changed(ctx context.Context, id string, since ticket, s *stripe.IdentityVerificationSession, p stripe.Params, expand []*string) {
+	k := key{id: id}
+	var raw []byte
+	fk, ok := keyOf(id, &stripe.IdentityVerificationSessionRetrieveParams{Expand: expand})
+	if c.cache && s != nil && s.ID == id && ok && slices.Contains(cacheableExpansions, fk.expand) &&
+		p.StripeAccount == nil && p.StripeContext == nil {
+		k.expand = fk.expand
+		raw, _ = withoutSecrets(s) // nil on error: invalidated only
+	}
+	c.store.changed(ctx, k, since, raw)
+}
+
+// onEvent is the hub's Observer. It invalidates the session in this
+// process at once, before any subscriber hears of the event; then, in the
+// background (the hub's publisher must not wait on Redis), in Redis, which
+// serves none of the session's entries here until it has, and fetches
+// again what was cached. An event from another replica is also applied to
+// Redis (once per event, whichever replica is first), but not fetched
+// again here: the replica that received it does.
 func (c *Client) onEvent(e events.Event, remote bool) {
-	if remote {
-		c.store.forget(e.SessionID)
+	had := c.store.invalidate(e.SessionID)
+	c.background(func(ctx context.Context) {
+		shared, mark := c.store.share(ctx, e.SessionID, e.ID)
+		if !c.cache || remote {
+			return
+		}
+		for _, exp := range cacheableExpansions {
+			if slices.Contains(had, exp) || slices.Contains(shared, exp) {
+				c.refresh(e.SessionID, exp, mark)
+			}
+		}
+	})
+}
+
+// background runs f in a goroutine that Close waits for, unless closed.
+func (c *Client) background(f func(ctx context.Context)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
 		return
 	}
-	had := c.store.invalidate(context.Background(), e.SessionID)
-	if !c.cache {
-		return
-	}
-	for _, exp := range had {
-		c.refresh(e.SessionID, exp)
-	}
+	c.running.Add(1)
+	go func() {
+		defer c.running.Done()
+		f(c.closing)
+	}()
 }
 
 // refresh fetches a session an event invalidated, as a read would, so that
 // the readers that follow find it; with too many refreshes running it
-// leaves the fetch to the next read.
-func (c *Client) refresh(id, expand string) {
+// leaves the fetch to the next read. mark is the invalidation's in Redis.
+func (c *Client) refresh(id, expand string, mark int64) {
 	select {
 	case c.refreshes <- struct{}{}:
 	default:
 		return
 	}
+	defer func() { <-c.refreshes }()
 	params := &stripe.IdentityVerificationSessionRetrieveParams{}
 	if expand != "" {
 		params.AddExpand(expand)
 	}
-	f, joined := c.retrieve(context.Background(), flightKey{id: id, expand: expand}, params, true)
+	f, joined := c.retrieve(c.closing, flightKey{id: id, expand: expand}, params, true, mark)
 	if !joined {
 		c.obs.CacheRead(OutcomeRefresh)
 	}
-	go func() {
-		<-f.done
-		<-c.refreshes
-	}()
+	<-f.done
+}
+
+// Close ends the Client's detached work (merged calls still running, the
+// Redis work and refreshes of events) and waits for it; reads after Close
+// are each made on their own. The Redis client, the caller's, stays open.
+func (c *Client) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.close()
+	c.running.Wait()
 }
 
 // Size returns the in-process entries and their bytes (Redis's are not

@@ -10,13 +10,17 @@ import (
 
 // flight is one Stripe retrieve that several reads may share.
 type flight struct {
-	done   chan struct{}
-	start  uint64 // the local stamp of its start, against invalidations
-	joined bool   // another read joined it (under Client.mu)
+	done  chan struct{}
+	start uint64 // the local stamp of its start, against invalidations
+	// mark is the session's invalidation mark in Redis when it started (0:
+	// none known): a read that finds a later mark does not join it.
+	mark   int64
+	joined bool // another read joined it (under Client.mu)
 	// Set before done closes:
-	raw  []byte              // the session's JSON, without secrets
-	resp *stripe.APIResponse // Stripe's answer, for request IDs
-	err  error
+	raw      []byte              // the session's JSON, without secrets
+	resp     *stripe.APIResponse // Stripe's answer without its body, for request IDs
+	err      error
+	timedOut bool // the call ran out of its own time (Options.FetchTimeout)
 	// own is Stripe's answer itself, when the read that started the
 	// flight is its only reader and nothing is cached: it needs no copy,
 	// and making one (withoutSecrets, then decode) was 15% of idgraph's
@@ -48,13 +52,14 @@ func (f *flight) result() (*stripe.IdentityVerificationSession, error) {
 }
 
 // retrieve makes the read of fk through a flight: it joins one started
-// after the session's last invalidation, or starts one. The caller waits
-// until the flight lands or its own ctx ends; the flight itself runs
-// detached, bounded by fetchTimeout, and on success the cacheable answer
-// is stored under k. joined says whether another read started it.
-func (c *Client) retrieve(ctx context.Context, fk flightKey, params *stripe.IdentityVerificationSessionRetrieveParams, cacheable bool) (f *flight, joined bool) {
+// after the session's last invalidation, here and (mark) in Redis, or
+// starts one. The caller waits until the flight lands or its own ctx ends;
+// the flight itself runs detached, bounded by fetchTimeout, and on success
+// the cacheable answer is stored. joined says whether another read
+// started it.
+func (c *Client) retrieve(ctx context.Context, fk flightKey, params *stripe.IdentityVerificationSessionRetrieveParams, cacheable bool, mark int64) (f *flight, joined bool) {
 	c.mu.Lock()
-	if f, ok := c.flights[fk]; ok && f.start > c.store.local().invalidated(fk.id) {
+	if f, ok := c.flights[fk]; ok && f.start > c.store.local().invalidated(fk.id) && f.mark >= mark {
 		f.joined = true
 		c.mu.Unlock()
 		return f, true
@@ -63,43 +68,62 @@ func (c *Client) retrieve(ctx context.Context, fk flightKey, params *stripe.Iden
 	// registered under the lock, so a read that arrives after an
 	// invalidation never joins a flight that began before it.
 	t := ticket{local: c.store.local().stamp()}
-	f = &flight{done: make(chan struct{}), start: t.local}
+	f = &flight{done: make(chan struct{}), start: t.local, mark: mark}
+	if c.closed {
+		c.mu.Unlock()
+		c.fetch(ctx, fk, f, t, params, cacheable) // nothing detached after Close
+		return f, false
+	}
 	c.flights[fk] = f
+	c.running.Add(1)
 	c.mu.Unlock()
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.fetchTimeout)
 	go func() {
 		growStack()
+		defer c.running.Done()
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.fetchTimeout)
 		defer cancel()
-		defer c.land(fk, f)
-		defer func() {
-			if p := recover(); p != nil {
-				f.err = fmt.Errorf("sessioncache: panic in a Stripe retrieve: %v", p)
-			}
-		}()
-		if cacheable {
-			t.shared = c.store.sharedStamp(fctx) // before the call, as t.local
-		}
-		s, err := c.next.Retrieve(fctx, fk.id, params)
-		if err == nil && s == nil {
-			err = fmt.Errorf("sessioncache: retrieve of %s returned no session", fk.id)
-		}
-		if err != nil {
-			f.err = err
-			return
-		}
-		f.resp = s.LastResponse
-		if !cacheable && c.alone(fk, f) {
-			// Without its single-use values all the same, as every read
-			// here gets it.
-			s.ClientSecret, s.URL = "", ""
-			f.own = s
-			return
-		}
-		if f.raw, f.err = withoutSecrets(s); f.err == nil && cacheable {
-			c.store.put(fctx, key{fk.id, fk.expand}, t, f.raw)
-		}
+		defer context.AfterFunc(c.closing, cancel)()
+		c.fetch(fctx, fk, f, t, params, cacheable)
 	}()
 	return f, false
+}
+
+// fetch makes f's call with ctx, then lands it.
+func (c *Client) fetch(ctx context.Context, fk flightKey, f *flight, t ticket, params *stripe.IdentityVerificationSessionRetrieveParams, cacheable bool) {
+	defer c.land(fk, f)
+	defer func() {
+		if p := recover(); p != nil {
+			f.err = fmt.Errorf("sessioncache: panic in a Stripe retrieve: %v", p)
+		}
+	}()
+	if cacheable {
+		t.shared = c.store.sharedStamp(ctx) // before the call, as t.local
+	}
+	s, err := c.next.Retrieve(ctx, fk.id, params)
+	if err == nil && s == nil {
+		err = fmt.Errorf("sessioncache: retrieve of %s returned no session", fk.id)
+	}
+	if err != nil {
+		f.err, f.timedOut = err, ctx.Err() == context.DeadlineExceeded
+		return
+	}
+	if s.LastResponse != nil {
+		// Its body holds the single-use values every read here goes
+		// without; readers share the rest (the request ID).
+		resp := *s.LastResponse
+		resp.RawJSON = nil
+		f.resp = &resp
+	}
+	if !cacheable && c.alone(fk, f) {
+		// Without its single-use values all the same, as every read
+		// here gets it.
+		s.ClientSecret, s.URL, s.LastResponse = "", "", f.resp
+		f.own = s
+		return
+	}
+	if f.raw, f.err = withoutSecrets(s); f.err == nil && cacheable {
+		c.store.put(ctx, key{fk.id, fk.expand}, t, f.raw)
+	}
 }
 
 // alone takes f out of the table, so that no read joins it any more,

@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stripe/stripe-go/v85"
+
 	"github.com/idgraph/idgraph/internal/events"
 	"github.com/idgraph/idgraph/internal/identity"
+	"github.com/idgraph/idgraph/internal/redistest"
 )
 
 // stripeStandIn answers Stripe's retrieve and update of sessions whose
@@ -167,4 +170,72 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 
 func eventOf(id, typ, session string, created time.Time) events.Event {
 	return events.Event{ID: id, Type: typ, Created: created, SessionID: session, ClientReferenceID: "user_42"}
+}
+
+// fakeStripe keeps one status for every session. A retrieve reads it as
+// it arrives, an update sets it; either answer can then be held back
+// (retrieveGate, updateGate), as the network would after Stripe has acted.
+type fakeStripe struct {
+	identity.Client // the methods the tests do not use (nil: they panic)
+
+	mu                       sync.Mutex
+	status                   string
+	retrieves, updates       int
+	retrieveGate, updateGate chan struct{}
+}
+
+func (f *fakeStripe) answer(id string) *stripe.IdentityVerificationSession {
+	return &stripe.IdentityVerificationSession{ID: id, ClientReferenceID: "user_42", Status: stripe.IdentityVerificationSessionStatus(f.status)}
+}
+
+func (f *fakeStripe) Retrieve(_ context.Context, id string, _ *stripe.IdentityVerificationSessionRetrieveParams) (*stripe.IdentityVerificationSession, error) {
+	f.mu.Lock()
+	s, gate := f.answer(id), f.retrieveGate
+	f.retrieves++
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return s, nil
+}
+
+func (f *fakeStripe) Update(_ context.Context, id string, p *stripe.IdentityVerificationSessionUpdateParams) (*stripe.IdentityVerificationSession, error) {
+	f.mu.Lock()
+	f.status = p.Metadata["step"]
+	s, gate := f.answer(id), f.updateGate
+	f.updates++
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return s, nil
+}
+
+func (f *fakeStripe) set(status string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.status = status
+}
+
+func (f *fakeStripe) count() (retrieves, updates int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.retrieves, f.updates
+}
+
+// eachStore runs f with the cache in process and shared in Redis (where
+// redis-server is installed): o has Cache on and, for Redis, its client.
+func eachStore(t *testing.T, f func(t *testing.T, o Options)) {
+	t.Run("in process", func(t *testing.T) { f(t, Options{Cache: true}) })
+	t.Run("in Redis", func(t *testing.T) {
+		f(t, Options{Cache: true, Redis: newRedis(t, redistest.Start(t).URL())})
+	})
+}
+
+// update sets the session's status through c, as idgraph's mutations do.
+func update(c *Client, id, status string) error {
+	p := &stripe.IdentityVerificationSessionUpdateParams{}
+	p.AddMetadata("step", status)
+	_, err := c.Update(context.Background(), id, p)
+	return err
 }

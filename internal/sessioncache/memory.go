@@ -17,7 +17,7 @@ const entryOverhead = 256
 // memory is the in-process store: entries bounded by their bytes, least
 // recently used first out, and each session's last invalidation stamp.
 // Its stamps are a counter of its own; they also order merged calls
-// against invalidations (Client.join), in every mode.
+// against invalidations (Client.retrieve), in every mode.
 type memory struct {
 	now  func() time.Time
 	ttl  time.Duration
@@ -96,6 +96,11 @@ func (m *memory) put(k key, stamp uint64, raw []byte) bool {
 		}
 		m.remove(el)
 	}
+	return m.store(k, stamp, raw)
+}
+
+// store keeps raw under k at stamp, making room for it; k is not cached.
+func (m *memory) store(k key, stamp uint64, raw []byte) bool {
 	size := int64(len(raw)) + entryOverhead
 	if size > m.max {
 		return false
@@ -113,10 +118,15 @@ func (m *memory) put(k key, stamp uint64, raw []byte) bool {
 func (m *memory) invalidate(id string) []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	had, _ := m.invalidateLocked(id)
+	return had
+}
+
+func (m *memory) invalidateLocked(id string) (had []string, prev uint64) {
+	prev = m.inv[id].stamp
 	m.seq++
 	now := m.now()
 	m.inv[id] = invalidation{stamp: m.seq, at: now}
-	var had []string
 	for _, exp := range cacheableExpansions {
 		if el, ok := m.entries[key{id, exp}]; ok {
 			if now.Before(el.Value.(*memEntry).expires) {
@@ -126,7 +136,25 @@ func (m *memory) invalidate(id string) []string {
 		}
 	}
 	m.prune(now)
-	return had
+	return had, prev
+}
+
+// changed applies the answer of a mutation of k.id that began at since.
+// The session is invalidated: a read begun before now may have fetched it
+// before Stripe applied the mutation. The answer (raw, unless nil) is then
+// stored as newer than all of those, but only if nothing else invalidated
+// the session since the mutation began: an event meanwhile may be of a
+// later change than the answer shows. fresh says whether nothing did.
+func (m *memory) changed(k key, since uint64, raw []byte) (fresh bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, prev := m.invalidateLocked(k.id)
+	fresh = since > prev
+	if fresh && raw != nil {
+		m.seq++
+		m.store(k, m.seq, raw)
+	}
+	return fresh
 }
 
 // prune forgets invalidations older than any call still running (hold):
