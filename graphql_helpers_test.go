@@ -13,9 +13,10 @@ import (
 
 // gqlResponse is a GraphQL response, kept raw for assertions.
 type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors json.RawMessage `json:"errors"`
-	status int
+	Data       json.RawMessage `json:"data"`
+	Errors     json.RawMessage `json:"errors"`
+	Extensions json.RawMessage `json:"extensions"`
+	status     int
 }
 
 // postGraphQL sends one operation to base/graphql without a credential and

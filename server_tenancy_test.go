@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -44,9 +45,10 @@ func userToken(t *testing.T, sub string, scopes ...string) string {
 }
 
 // as runs one operation as the caller with credential, and returns its
-// answer without the per-request extensions (idgraph's and Stripe's request
-// IDs; the cost, which is answer-wide), so that two answers compare equal
-// when they tell the caller the same.
+// answer without what differs per request: idgraph's request ID, the value
+// (not the presence) of Stripe's, and the caller's bucket in
+// extensions.cost (what the operation cost stays), so that two answers
+// compare equal when they tell the caller the same.
 func (s securedServer) as(t *testing.T, credential, query string, vars map[string]any) string {
 	t.Helper()
 	resp := postGraphQLAs(t, s.url, credential, query, vars)
@@ -57,12 +59,23 @@ func (s securedServer) as(t *testing.T, credential, query string, vars map[strin
 		}
 		for _, e := range errs {
 			if ext, ok := e["extensions"].(map[string]any); ok {
-				delete(ext, "stripeRequestId")
+				if _, ok := ext["stripeRequestId"]; ok {
+					ext["stripeRequestId"] = "req_X"
+				}
 				delete(ext, "requestId")
 			}
 		}
 	}
-	out, err := json.Marshal(map[string]any{"data": resp.Data, "errors": errs, "status": resp.status})
+	var ext map[string]any
+	if len(resp.Extensions) > 0 {
+		if err := json.Unmarshal(resp.Extensions, &ext); err != nil {
+			t.Fatal(err)
+		}
+		if cost, ok := ext["cost"].(map[string]any); ok {
+			delete(cost, "throttleStatus")
+		}
+	}
+	out, err := json.Marshal(map[string]any{"data": resp.Data, "errors": errs, "extensions": ext, "status": resp.status})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +104,9 @@ var idPattern = regexp.MustCompile(`vs_[A-Za-z0-9]+`)
 // A tenancy suite with two users and a server key: every query, mutation,
 // filter and node/nodes is tried across tenants and with guessed IDs. What
 // an end user learns of another's session is exactly what they learn of one
-// that does not exist.
+// that does not exist, with the session cache on (the emulator feeds it):
+// errors, their Stripe request ID (none), extensions.cache (not shown to
+// end users) and what the operation cost.
 func TestTenancyAcrossUsers(t *testing.T) {
 	s := serveSecured(t, nil)
 	aliceID := s.createAs(t, s.alice, map[string]any{"type": "DOCUMENT"})
@@ -119,6 +134,7 @@ func TestTenancyAcrossUsers(t *testing.T) {
 		name, query string
 	}{
 		{"verificationSession", `query($id: ID!) { verificationSession(id: $id) { id status url clientSecret } }`},
+		{"verificationSession, as the cache serves it", `query($id: ID!) { verificationSession(id: $id) { id status } }`},
 		{"node", `query($id: ID!) { node(id: $id) { id ... on VerificationSession { url } } }`},
 		{"nodes", `query($id: ID!) { nodes(ids: [$id]) { id } }`},
 		{"update", `mutation($id: ID!) { updateVerificationSession(input: {id: $id, metadata: [{key: "k", value: "v"}]}) { verificationSession { id } userErrors { field message code } } }`},
@@ -134,16 +150,23 @@ func TestTenancyAcrossUsers(t *testing.T) {
 				}
 				return map[string]any{"id": id}
 			}
-			others := s.as(t, s.alice, op.query, arg(bobID))
-			missing := s.as(t, s.alice, op.query, arg(guessed))
-			if strings.Contains(others, bobID) {
-				t.Errorf("bob's session leaks: %s", others)
-			}
-			if a, b := idPattern.ReplaceAllString(others, "vs_X"), idPattern.ReplaceAllString(missing, "vs_X"); a != b {
-				t.Errorf("another's and a missing session differ:\n%s\n%s", a, b)
-			}
-			if !strings.Contains(others, "NOT_FOUND") && !strings.Contains(others, "BAD_USER_INPUT") {
-				t.Errorf("no NOT_FOUND: %s", others)
+			// bob's session is in the session cache (its create's
+			// answer was written through; bob reads it again here, should
+			// the TTL have passed); the guessed one never is. Twice: the
+			// second time, whatever the first left in the cache.
+			s.as(t, s.bob, `query($id: ID!) { verificationSession(id: $id) { id status } }`, map[string]any{"id": bobID})
+			for range 2 {
+				others := s.as(t, s.alice, op.query, arg(bobID))
+				missing := s.as(t, s.alice, op.query, arg(guessed))
+				if strings.Contains(others, bobID) {
+					t.Errorf("bob's session leaks: %s", others)
+				}
+				if a, b := idPattern.ReplaceAllString(others, "vs_X"), idPattern.ReplaceAllString(missing, "vs_X"); a != b {
+					t.Errorf("another's and a missing session differ:\n%s\n%s", a, b)
+				}
+				if !strings.Contains(others, "NOT_FOUND") && !strings.Contains(others, "BAD_USER_INPUT") {
+					t.Errorf("no NOT_FOUND: %s", others)
+				}
 			}
 		})
 	}
@@ -257,5 +280,31 @@ func TestUnauthenticatedRequests(t *testing.T) {
 				t.Error("the answer echoes the credential")
 			}
 		})
+	}
+}
+
+// What alice learns of bob's session, which the cache holds, equals what
+// she learns of a session that does not exist: read twice, neither shows
+// extensions.cache, and neither error carries a Stripe request ID (a
+// session read from the cache has none).
+func TestAnotherUsersCachedSessionIsNoExistenceOracle(t *testing.T) {
+	s := serveSecured(t, nil)
+	bobID := s.createAs(t, s.bob, map[string]any{"type": "ID_NUMBER"})
+	const guessed = "vs_1NoSuchSessionExists0000"
+	q := `query($id: ID!) { verificationSession(id: $id) { id status } }`
+	show := func(id string) (cache json.RawMessage, stripeRequestID any) {
+		postGraphQLAs(t, s.url, s.alice, q, map[string]any{"id": id})
+		resp := postGraphQLAs(t, s.url, s.alice, q, map[string]any{"id": id})
+		var ext struct{ Cache json.RawMessage }
+		var errs []struct{ Extensions map[string]any }
+		if err := errors.Join(json.Unmarshal(resp.Extensions, &ext), json.Unmarshal(resp.Errors, &errs)); err != nil || len(errs) != 1 {
+			t.Fatalf("answer %s %s: %v", resp.Extensions, resp.Errors, err)
+		}
+		return ext.Cache, errs[0].Extensions["stripeRequestId"]
+	}
+	bc, br := show(bobID)
+	gc, gr := show(guessed)
+	if bc != nil || gc != nil || br != nil || gr != nil {
+		t.Errorf("bob's: cache %s, stripeRequestId %v; guessed: cache %s, stripeRequestId %v; want neither", bc, br, gc, gr)
 	}
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/99designs/gqlgen/client"
 	"github.com/stripe/stripe-go/v85"
 
+	"github.com/idgraph/idgraph/internal/auth"
 	"github.com/idgraph/idgraph/internal/sessioncache"
 )
 
@@ -86,5 +89,31 @@ func TestSingleUseFieldsAreReadAlone(t *testing.T) {
 	}
 	if got := ops(fake.Calls()); len(got) != 6 {
 		t.Errorf("Stripe calls %v, want 6: each field of each query its own", got)
+	}
+}
+
+// extensions.cache is for those who see every session: an end user's
+// answer never carries it, whatever the cache did.
+func TestOnlyFullAccessCallersSeeExtensionsCache(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		caller auth.Principal
+		want   bool
+	}{
+		{"a server key sees it", auth.Principal{Kind: auth.Server}, true},
+		{"development sees it", auth.Principal{Kind: auth.Development}, true},
+		{"an end user does not", auth.Principal{Kind: auth.EndUser, Subject: "user_1"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := newFake(t).retrieveOK()
+			cached := sessioncache.New(fake, sessioncache.Options{Cache: true})
+			c := client.New(asCaller(NewHandler(cached, discardLogger(), Options{}), tt.caller))
+			for range 2 { // for a server key, a miss, then a hit
+				r := do(t, c, `query($id: ID!) { verificationSession(id: $id) { status } }`, vars(map[string]any{"id": "vs_1"})...)
+				if got := strings.Contains(r.Body, `"cache":`); got != tt.want {
+					t.Errorf("extensions.cache shown: %v, want %v: %s", got, tt.want, r.Body)
+				}
+			}
+		})
 	}
 }

@@ -14,8 +14,11 @@
 //   - an end user: creates are stamped with their subject and held to the
 //     Policy; retrieve, update, cancel and redact of another user's session
 //     fail exactly as for a session that does not exist (the same
-//     *stripe.Error, built by stripe-go from the body Stripe sends, with the
-//     request ID of the call tenancy made); lists are filtered to their
+//     *stripe.Error, built by stripe-go from the body Stripe sends, without
+//     a request ID: an end user gets Stripe's own not-found without its
+//     request ID too, as a session read from the cache has none; and the
+//     session cache makes another's session cost them a Stripe call of
+//     their own, as a nonexistent one does); lists are filtered to their
 //     subject, and a cursor naming another user's session fails as a
 //     nonexistent one does. The params stripe-go sends beyond its typed
 //     fields (Params.Extra on writes, ListParams.Filters on lists) may

@@ -210,15 +210,16 @@ func (c *Client) List(ctx context.Context, params *stripe.IdentityVerificationSe
 }
 
 // retrieveOwned retrieves the session id for an end user p: theirs, or the
-// error Stripe gives for a session that does not exist (with the request ID
-// of this retrieve, as Stripe's would have). Errors of next pass unchanged.
+// error Stripe gives for a session that does not exist, the same whether
+// it does not or is another's (notfound.go). Other errors of next pass
+// unchanged.
 func (c *Client) retrieveOwned(ctx context.Context, p auth.Principal, id string, params *stripe.IdentityVerificationSessionRetrieveParams) (*stripe.IdentityVerificationSession, error) {
 	s, err := c.next.Retrieve(ctx, id, params)
+	if isNoSuch(err) || (err == nil && (s == nil || !p.Owns(s.ClientReferenceID))) {
+		return nil, errNoSuchSession(id)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if s == nil || !p.Owns(s.ClientReferenceID) {
-		return nil, errNoSuchSession(id, requestID(s))
 	}
 	return s, nil
 }
@@ -242,16 +243,10 @@ func (c *Client) checkCursor(ctx context.Context, p auth.Principal, param string
 		return nil
 	}
 	s, err := c.next.Retrieve(ctx, *id, probe(lp.StripeAccount, lp.StripeContext))
-	if se, ok := isNoSuch(err); ok {
-		return errNoSuchCursor(param, *id, se.RequestID)
+	if isNoSuch(err) || (err == nil && (s == nil || !p.Owns(s.ClientReferenceID))) {
+		return errNoSuchCursor(param, *id)
 	}
-	if err != nil {
-		return err
-	}
-	if s == nil || !p.Owns(s.ClientReferenceID) {
-		return errNoSuchCursor(param, *id, requestID(s))
-	}
-	return nil
+	return err
 }
 
 // probe returns the params of the retrieve that learns a session's owner:

@@ -3,6 +3,7 @@ package tenancy
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -115,7 +116,7 @@ func TestErrorsOfTheClientPassUnchanged(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a real 404 passes as the same value", func(t *testing.T) {
+	t.Run("a real 404 reaches an end user as tenancy's own, without Stripe's request ID", func(t *testing.T) {
 		s := newStore(t)
 		var real error
 		s.RetrieveFunc = func(_ context.Context, id string, _ *stripe.IdentityVerificationSessionRetrieveParams) (*stripe.IdentityVerificationSession, error) {
@@ -123,6 +124,22 @@ func TestErrorsOfTheClientPassUnchanged(t *testing.T) {
 			return nil, real
 		}
 		_, err := New(s, Policy{}).Retrieve(as(alice), "vs_nope", nil)
+		var se, re *stripe.Error
+		if !errors.As(err, &se) || !errors.As(real, &re) || re.RequestID == "" {
+			t.Fatalf("err = %v from %v, want two *stripe.Error, Stripe's with a request ID", err, real)
+		}
+		if got, want := comparable(t, se, "vs_nope"), comparable(t, re, "vs_nope"); !reflect.DeepEqual(got, want) || se.RequestID != "" {
+			t.Errorf("err = %+v (request ID %q), want Stripe's without its request ID: %+v", got, se.RequestID, want)
+		}
+	})
+	t.Run("a real 404 reaches a server key as it is", func(t *testing.T) {
+		s := newStore(t)
+		var real error
+		s.RetrieveFunc = func(_ context.Context, id string, _ *stripe.IdentityVerificationSessionRetrieveParams) (*stripe.IdentityVerificationSession, error) {
+			_, real = s.get(id)
+			return nil, real
+		}
+		_, err := New(s, Policy{}).Retrieve(auth.NewContext(context.Background(), auth.Principal{Kind: auth.Server}), "vs_nope", nil)
 		if err == nil || err != real {
 			t.Errorf("err = %v, want the client's %v", err, real)
 		}
