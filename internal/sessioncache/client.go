@@ -214,10 +214,12 @@ func (c *Client) Create(ctx context.Context, params *stripe.IdentityVerification
 	if params != nil {
 		p, expand = params.Params, params.Expand
 	}
-	since := c.begin(ctx)
 	s, err := c.next.Create(ctx, params)
 	if err == nil && s != nil && s.ID != "" {
-		c.changed(ctx, s.ID, since, s, p, expand)
+		// Stamped on arrival: no state of a new session is older than
+		// its create's answer, and the one event that can come before the
+		// answer is its own (created; the emulator's comes before it).
+		c.changed(ctx, s.ID, c.begin(ctx), s, p, expand)
 	}
 	return s, err
 }
