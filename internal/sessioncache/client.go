@@ -344,6 +344,9 @@ func (c *Client) refresh(id, expand string, mark int64) {
 		return
 	}
 	defer func() { <-c.refreshes }()
+	if _, _, ok := c.store.get(c.closing, key{id, expand}); ok {
+		return // a read since the event fetched it already
+	}
 	params := &stripe.IdentityVerificationSessionRetrieveParams{}
 	if expand != "" {
 		params.AddExpand(expand)

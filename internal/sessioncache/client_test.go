@@ -117,6 +117,27 @@ func TestAnEventMakesTheNextReadShowTheNewState(t *testing.T) {
 	}
 }
 
+// An event's refresh that comes after a read has fetched the session since
+// the event makes no call of its own: with many subscribers of a session,
+// an event costs one retrieve whichever starts first.
+func TestARefreshAfterAReadThatFetchedMakesNoCall(t *testing.T) {
+	standIn, next := newStandIn(t)
+	standIn.set("vs_1", "requires_input")
+	hub := newHub(t, "")
+	c := New(next, Options{Cache: true, Events: hub})
+	ctx := context.Background()
+	retrieve(t, c, ctx, "vs_1")
+	c.store.invalidate("vs_1") // an event, without its own refresh
+	standIn.set("vs_1", "processing")
+	if s := retrieve(t, c, ctx, "vs_1"); s.Status != "processing" {
+		t.Fatalf("the read after the event: %s", s.Status)
+	}
+	c.refresh("vs_1", "", 0) // the event's refresh, late
+	if n := standIn.retrieves.Load(); n != 2 {
+		t.Errorf("%d Stripe retrieves, want 2: the read before the event and the one after", n)
+	}
+}
+
 // A fetch that began before an event answers with the state before it; it
 // must neither be joined by the reads after the event nor overwrite what
 // they fetched, however late it lands.
