@@ -10,8 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the pure Go "sqlite" driver
+
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // openDB opens the SQLite database at path, or a private in-memory one when
@@ -67,11 +70,31 @@ func openDB(ctx context.Context, path string) (*sql.DB, error) {
 		db.SetMaxOpenConns(8)
 		db.SetMaxIdleConns(8)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	if err := ping(ctx, db); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// ping opens the first connection. Switching a new file to WAL takes an
+// exclusive lock, and SQLite answers SQLITE_BUSY at once, without its busy
+// timeout, when another process opening the same new file holds it (go run
+// . and go run . token at once): try again, within the busy timeout.
+func ping(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		var se interface{ Code() int }
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // createPrivate creates path, empty and with mode 0600, if it does not
