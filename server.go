@@ -54,7 +54,7 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	tuneGC(os.Getenv)
+	gcPercent, memoryLimit := tuneGC(os.Getenv, os.ReadFile)
 	// `idgraph token` and `idgraph apikey` print credentials and exit.
 	if handled, err := runCommand(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); handled {
 		if err != nil {
@@ -63,6 +63,7 @@ func main() {
 		}
 		return
 	}
+	logGC(slog.New(slog.NewTextHandler(os.Stderr, nil)), gcPercent, memoryLimit)
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "idgraph:", err)
 		os.Exit(1)
