@@ -207,6 +207,7 @@ func TestTransportLeavesConnectionsClosedWhileIdle(t *testing.T) {
 	c := &http.Client{Transport: tr}
 	get(t, c, url)
 	waitClosed(t, tr)
+	time.Sleep(lookAfter) // idle long enough to be looked at
 	resp, err := c.Do(mustRequest(t, http.MethodPost, url, "a=1"))
 	if err != nil {
 		t.Fatalf("a POST after the kept connection closed: %v", err)
