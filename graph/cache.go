@@ -27,8 +27,7 @@ func (CacheReport) ExtensionName() string                   { return "CacheRepor
 func (CacheReport) Validate(graphql.ExecutableSchema) error { return nil }
 
 // InterceptResponse counts the reads of the answer's resolvers, for a
-// full-access caller. A
-// subscription's reads happen in its own goroutine, outside any one
+// full-access caller. A subscription's reads happen outside any one
 // response, so its updates carry no count.
 func (CacheReport) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !auth.FromContext(ctx).FullAccess() {
